@@ -1,0 +1,68 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# xtcp: build the module, the selftests and the tools; run the demo and
+# the tests in a virtme-ng VM.  The kernel build rules live in Kbuild.
+#
+#   make                 xtcp.ko against KDIR (see below)
+#   make run             the main job in a VM (stock 6.1 kernel)
+#   make check           setup, lint, builds, every test on every kernel
+#   make lint            checkpatch --strict, sparse, W=1 on 6.1 and 6.12
+#   make modules-all     xtcp.ko for 6.1, 6.12 and the debug kernel
+#   make selftests tools userspace programs
+#
+# KDIR defaults to the running kernel's build dir when it exists, else
+# the installed Debian 6.1 headers.
+
+KVER_61   := $(notdir $(lastword $(sort $(wildcard /lib/modules/6.1.*-amd64))))
+KVER_612  := $(notdir $(lastword $(sort $(wildcard /lib/modules/6.12.*-amd64))))
+KDIR_RUNNING := /lib/modules/$(shell uname -r)/build
+KDIR ?= $(if $(wildcard $(KDIR_RUNNING)/Makefile),$(KDIR_RUNNING),/lib/modules/$(KVER_61)/build)
+
+LINUX_SRC = $(shell scripts/linux-src)
+CFLAGS_USER := -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare
+BUILD := build
+
+SELFTESTS := $(BUILD)/selftests/socket_test
+TOOLS :=
+
+.PHONY: all module clean modules-all lint check run selftests tools
+
+all: module
+
+module:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+# One build tree per kernel: Kbuild builds in the source directory, so
+# each kernel gets a copy of the sources under build/<name>/.
+$(BUILD)/%/xtcp.ko: FORCE
+	@mkdir -p $(BUILD)/$*
+	@rsync -a --delete --include='/Kbuild' --include='/module/***' \
+		--include='/uapi/***' --exclude='*' ./ $(BUILD)/$*/src/
+	$(MAKE) -C $(call kdir_of,$*) M=$(CURDIR)/$(BUILD)/$*/src W=1 modules
+	@cp $(BUILD)/$*/src/*.ko $(BUILD)/$*/
+
+kdir_of = $(if $(filter 6.1,$(1)),/lib/modules/$(KVER_61)/build,$(if $(filter 6.12,$(1)),/lib/modules/$(KVER_612)/build,$(shell scripts/build-debug-kernel)))
+
+modules-all: $(BUILD)/6.1/xtcp.ko $(BUILD)/6.12/xtcp.ko $(BUILD)/debug/xtcp.ko
+
+selftests: $(SELFTESTS)
+$(BUILD)/selftests/%: selftests/%.c selftests/xtcp_util.h uapi/linux/xtcp.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_USER) -I$(LINUX_SRC)/tools/testing/selftests -o $@ $< -lpthread
+
+tools: $(TOOLS)
+
+lint:
+	scripts/lint
+
+check:
+	scripts/check
+
+run: $(BUILD)/6.1/xtcp.ko tools
+	scripts/run
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	rm -rf $(BUILD)
+
+FORCE:

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Differences between the kernels xtcp builds against (6.1 and 6.12).
+ *
+ * Distribution kernels backport interfaces, so a version number can
+ * lie: each difference is decided by a feature probe that Kbuild runs
+ * on the headers it builds against, which sets an XTCP_HAVE_* macro.
+ * The code elsewhere uses only the names defined here.
+ */
+#ifndef _XTCP_COMPAT_H
+#define _XTCP_COMPAT_H
+
+#include <linux/sysctl.h>
+#include <net/net_namespace.h>
+
+/* 6.11 made the ctl_table argument of proc handlers const. */
+#ifdef XTCP_HAVE_CONST_CTL_TABLE
+#define xtcp_ctl_table const struct ctl_table
+#else
+#define xtcp_ctl_table struct ctl_table
+#endif
+
+/*
+ * 6.6 added register_net_sysctl_sz(); from 6.11 on the table is walked
+ * by size, not to a sentinel.  @n excludes the sentinel, which the
+ * older interface needs.
+ */
+static inline struct ctl_table_header *
+xtcp_register_net_sysctl(struct net *net, const char *path,
+			 struct ctl_table *table, size_t n)
+{
+#ifdef XTCP_HAVE_REGISTER_NET_SYSCTL_SZ
+	return register_net_sysctl_sz(net, path, table, n);
+#else
+	return register_net_sysctl(net, path, table);
+#endif
+}
+
+/*
+ * Symbols xtcp.ko exports only for its KUnit module.  Linux 6.2 has
+ * EXPORT_SYMBOL_IF_KUNIT for this; 6.1 does not.
+ */
+#if IS_ENABLED(CONFIG_KUNIT)
+#define EXPORT_SYMBOL_IF_XTCP_KUNIT(sym) EXPORT_SYMBOL_NS_GPL(sym, XTCP_KUNIT)
+#else
+#define EXPORT_SYMBOL_IF_XTCP_KUNIT(sym)
+#endif
+
+#endif /* _XTCP_COMPAT_H */

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-network-namespace state: counters, the ephemeral port range, and
+ * the sysctl and proc entries that expose them.  Sockets are tied to a
+ * namespace by sock_net(); the port tables in hash.c key on it.
+ */
+#include <linux/module.h>
+#include <net/netns/generic.h>
+
+#include "xtcp.h"
+
+static unsigned int xtcp_net_id __read_mostly;
+
+const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
+	[XTCP_MIB_INSEGS]	= "InSegs",
+	[XTCP_MIB_INERRS]	= "InErrs",
+	[XTCP_MIB_INCSUMERRORS]	= "InCsumErrors",
+	[XTCP_MIB_INHDRERRORS]	= "InHdrErrors",
+	[XTCP_MIB_NOSOCKET]	= "NoSocket",
+	[XTCP_MIB_OUTSEGS]	= "OutSegs",
+};
+
+/**
+ * xtcp_pernet() - the xtcp state of a network namespace.
+ * @net: the namespace.
+ *
+ * Return: its &struct xtcp_net; valid while @net is alive.
+ */
+struct xtcp_net *xtcp_pernet(const struct net *net)
+{
+	return net_generic(net, xtcp_net_id);
+}
+
+/**
+ * xtcp_mib_read() - sum one counter over all CPUs.
+ * @net: the namespace.
+ * @field: the counter.
+ *
+ * Return: the sum; exact only when nothing is counting concurrently.
+ */
+unsigned long xtcp_mib_read(const struct net *net, enum xtcp_mib_field field)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+	unsigned long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += per_cpu_ptr(xn->mib, cpu)->mibs[field];
+	return sum;
+}
+
+/**
+ * xtcp_local_port_range() - the namespace's ephemeral port range.
+ * @net: the namespace.
+ * @lo: lowest port to use.
+ * @hi: highest port to use; never below @lo.
+ */
+void xtcp_local_port_range(const struct net *net, int *lo, int *hi)
+{
+	xtcp_port_range_read(xtcp_pernet(net), lo, hi);
+}
+
+/**
+ * xtcp_port_range_read() - read a consistent ephemeral port range.
+ * @xn: the namespace's xtcp state.
+ * @lo: lowest port to use.
+ * @hi: highest port to use.
+ */
+void xtcp_port_range_read(struct xtcp_net *xn, int *lo, int *hi)
+{
+	unsigned int seq;
+
+	do {
+		seq = read_seqbegin(&xn->port_range_lock);
+		*lo = xn->port_range[0];
+		*hi = xn->port_range[1];
+	} while (read_seqretry(&xn->port_range_lock, seq));
+}
+
+static int __net_init xtcp_net_init(struct net *net)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+	int err;
+
+	xn->mib = alloc_percpu(struct xtcp_mib);
+	if (!xn->mib)
+		return -ENOMEM;
+	/* Linux TCP's default range. */
+	xn->port_range[0] = 32768;
+	xn->port_range[1] = 60999;
+	seqlock_init(&xn->port_range_lock);
+
+	err = xtcp_sysctl_net_init(net);
+	if (err)
+		goto err_free_mib;
+	err = xtcp_proc_net_init(net);
+	if (err)
+		goto err_sysctl;
+	return 0;
+
+err_sysctl:
+	xtcp_sysctl_net_exit(net);
+err_free_mib:
+	free_percpu(xn->mib);
+	return err;
+}
+
+static void __net_exit xtcp_net_exit(struct net *net)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+
+	xtcp_proc_net_exit(net);
+	xtcp_sysctl_net_exit(net);
+	free_percpu(xn->mib);
+}
+
+static struct pernet_operations xtcp_net_ops = {
+	.init = xtcp_net_init,
+	.exit = xtcp_net_exit,
+	.id   = &xtcp_net_id,
+	.size = sizeof(struct xtcp_net),
+};
+
+/**
+ * xtcp_netns_init() - set up xtcp in every namespace, present and future.
+ *
+ * Return: 0 or a negative errno.
+ */
+int xtcp_netns_init(void)
+{
+	return register_pernet_subsys(&xtcp_net_ops);
+}
+
+/**
+ * xtcp_netns_exit() - tear down what xtcp_netns_init() set up.
+ */
+void xtcp_netns_exit(void)
+{
+	unregister_pernet_subsys(&xtcp_net_ops);
+}

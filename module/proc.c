@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /proc/net/xtcp: one line per socket of the namespace, in the columns
+ * of /proc/net/tcp followed by the state's name.
+ * /proc/net/xtcp_snmp: the namespace's counters, "Name value" per line.
+ */
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <net/tcp_states.h>
+
+#include "xtcp.h"
+
+static const char *const xtcp_state_names[] = {
+	[XTCP_ESTABLISHED]	= "ESTABLISHED",
+	[XTCP_SYN_SENT]		= "SYN_SENT",
+	[XTCP_SYN_RECV]		= "SYN_RECV",
+	[XTCP_FIN_WAIT1]	= "FIN_WAIT1",
+	[XTCP_FIN_WAIT2]	= "FIN_WAIT2",
+	[XTCP_TIME_WAIT]	= "TIME_WAIT",
+	[XTCP_CLOSE]		= "CLOSE",
+	[XTCP_CLOSE_WAIT]	= "CLOSE_WAIT",
+	[XTCP_LAST_ACK]		= "LAST_ACK",
+	[XTCP_LISTEN]		= "LISTEN",
+	[XTCP_CLOSING]		= "CLOSING",
+};
+
+/**
+ * xtcp_state_name() - printable name of a connection state.
+ * @state: an &enum xtcp_state value.
+ *
+ * Return: the name, or "UNKNOWN".
+ */
+const char *xtcp_state_name(int state)
+{
+	if (state <= 0 || state >= ARRAY_SIZE(xtcp_state_names) ||
+	    !xtcp_state_names[state])
+		return "UNKNOWN";
+	return xtcp_state_names[state];
+}
+
+struct xtcp_proc_iter {
+	struct seq_file *seq;
+	unsigned int n;
+};
+
+static void xtcp_proc_sock(struct sock *sk, void *arg)
+{
+	struct xtcp_proc_iter *it = arg;
+	const struct inet_sock *inet = inet_sk(sk);
+	__be32 src = inet->inet_rcv_saddr ?: inet->inet_saddr;
+
+	seq_printf(it->seq,
+		   "%4u: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %s\n",
+		   it->n++, src, inet->inet_num, inet->inet_daddr,
+		   ntohs(inet->inet_dport), sk->sk_state,
+		   sk_wmem_alloc_get(sk), sk_rmem_alloc_get(sk), 0, 0UL, 0,
+		   from_kuid_munged(seq_user_ns(it->seq), sock_i_uid(sk)), 0,
+		   sock_i_ino(sk), xtcp_state_name(sk->sk_state));
+}
+
+static int xtcp_proc_socks_show(struct seq_file *seq, void *v)
+{
+	struct xtcp_proc_iter it = { .seq = seq };
+	struct xtcp_walk walk = { .fn = xtcp_proc_sock, .arg = &it };
+
+	seq_puts(seq, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode state\n");
+	xtcp_walk_bound(seq_file_single_net(seq), &walk);
+	return 0;
+}
+
+static int xtcp_proc_snmp_show(struct seq_file *seq, void *v)
+{
+	struct net *net = seq_file_single_net(seq);
+	int i;
+
+	for (i = 0; i < XTCP_MIB_MAX; i++)
+		seq_printf(seq, "%s %lu\n", xtcp_mib_names[i], xtcp_mib_read(net, i));
+	return 0;
+}
+
+/**
+ * xtcp_proc_net_init() - create a namespace's /proc/net entries.
+ * @net: the namespace.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int xtcp_proc_net_init(struct net *net)
+{
+	if (!proc_create_net_single("xtcp", 0444, net->proc_net,
+				    xtcp_proc_socks_show, NULL))
+		return -ENOMEM;
+	if (!proc_create_net_single("xtcp_snmp", 0444, net->proc_net,
+				    xtcp_proc_snmp_show, NULL)) {
+		remove_proc_entry("xtcp", net->proc_net);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/**
+ * xtcp_proc_net_exit() - remove a namespace's /proc/net entries.
+ * @net: the namespace.
+ */
+void xtcp_proc_net_exit(struct net *net)
+{
+	remove_proc_entry("xtcp_snmp", net->proc_net);
+	remove_proc_entry("xtcp", net->proc_net);
+}

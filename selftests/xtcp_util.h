@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Helpers shared by the xtcp selftests. */
+#ifndef _XTCP_UTIL_H
+#define _XTCP_UTIL_H
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "../uapi/linux/xtcp.h"
+
+/* The family the loaded module registered (module parameter). */
+static inline int xtcp_af(void)
+{
+	static int af;
+	FILE *f;
+
+	if (af)
+		return af;
+	f = fopen("/sys/module/xtcp/parameters/family", "r");
+	if (!f || fscanf(f, "%d", &af) != 1)
+		af = AF_XTCP;
+	if (f)
+		fclose(f);
+	return af;
+}
+
+static inline struct sockaddr_in xtcp_addr(const char *ip, unsigned short port)
+{
+	struct sockaddr_in sin = { 0 };
+
+	sin.sin_family = xtcp_af();
+	sin.sin_port = htons(port);
+	inet_pton(AF_INET, ip, &sin.sin_addr);
+	return sin;
+}
+
+static inline int xtcp_socket(void)
+{
+	return socket(xtcp_af(), SOCK_STREAM, 0);
+}
+
+/* Bind @fd to ip:port; returns 0 or -errno. */
+static inline int xtcp_bind(int fd, const char *ip, unsigned short port)
+{
+	struct sockaddr_in sin = xtcp_addr(ip, port);
+
+	return bind(fd, (struct sockaddr *)&sin, sizeof(sin)) ? -errno : 0;
+}
+
+static inline unsigned short xtcp_local_port(int fd)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+
+	if (getsockname(fd, (struct sockaddr *)&sin, &len))
+		return 0;
+	return ntohs(sin.sin_port);
+}
+
+/* A counter from /proc/net/xtcp_snmp, or -1. */
+static inline long xtcp_counter(const char *name)
+{
+	char key[64];
+	long val;
+	FILE *f = fopen("/proc/net/xtcp_snmp", "r");
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %ld", key, &val) == 2) {
+		if (!strcmp(key, name)) {
+			fclose(f);
+			return val;
+		}
+	}
+	fclose(f);
+	return -1;
+}
+
+/* Number of lines of /proc/net/xtcp whose local port is @port. */
+static inline int xtcp_proc_count_port(unsigned short port)
+{
+	char line[512];
+	unsigned int sl, addr, lport;
+	int n = 0;
+	FILE *f = fopen("/proc/net/xtcp", "r");
+
+	if (!f)
+		return -1;
+	if (!fgets(line, sizeof(line), f)) {
+		fclose(f);
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, " %u: %x:%x", &sl, &addr, &lport) == 3 &&
+		    lport == port)
+			n++;
+	fclose(f);
+	return n;
+}
+
+static inline int write_file(const char *path, const char *s)
+{
+	FILE *f = fopen(path, "w");
+	int err;
+
+	if (!f)
+		return -errno;
+	err = fputs(s, f) < 0 ? -errno : 0;
+	if (fclose(f) && !err)
+		err = -errno;
+	return err;
+}
+
+static inline int read_file(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		return -errno;
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = 0;
+	fclose(f);
+	return (int)n;
+}
+
+#endif

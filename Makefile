@@ -23,7 +23,7 @@ CFLAGS_USER := -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare
 BUILD := build
 
 SELFTESTS := $(BUILD)/selftests/socket_test
-TOOLS :=
+TOOLS := $(BUILD)/tools/xtcpcat
 
 .PHONY: all module clean modules-all lint check run selftests tools
 
@@ -51,6 +51,9 @@ $(BUILD)/selftests/%: selftests/%.c selftests/xtcp_util.h uapi/linux/xtcp.h
 	$(CC) $(CFLAGS_USER) -I$(LINUX_SRC)/tools/testing/selftests -o $@ $< -lpthread
 
 tools: $(TOOLS)
+$(BUILD)/tools/%: tools/%.c uapi/linux/xtcp.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_USER) -o $@ $<
 
 lint:
 	scripts/lint

@@ -13,6 +13,13 @@
 #include <linux/sysctl.h>
 #include <net/net_namespace.h>
 
+/* 6.12 moved the unaligned accessors to <linux/unaligned.h>. */
+#ifdef XTCP_HAVE_LINUX_UNALIGNED_H
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
 /* 6.11 made the ctl_table argument of proc handlers const. */
 #ifdef XTCP_HAVE_CONST_CTL_TABLE
 #define xtcp_ctl_table const struct ctl_table

@@ -1,17 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Port tables.
+ * Lookup tables.
  *
- * The bind table maps (namespace, local port) to the sockets bound
- * there.  It is one global array of buckets, hashed on the port mixed
- * with the namespace, so namespaces never see each other's ports.  It
- * is sized and shaped for IPv6 sockets to join it later: the conflict
- * rule compares addresses through xtcp_addr_overlap() alone.
+ *   bind table   (namespace, local port) -> every socket holding the
+ *                port: bound, listening, connected, and TIME_WAIT
+ *                objects.  Decides bind() conflicts and feeds
+ *                /proc/net/xtcp.  Linked through skc_bind_node.
+ *   conn table   (namespace, 4-tuple) -> the connected socket or its
+ *                TIME_WAIT object.  Linked through skc_node.
+ *   listen table (namespace, local port) -> listening sockets.  Linked
+ *                through skc_node.
  *
- * Locking: each bucket has its own spinlock, taken with BHs off, which
- * protects the chain and the local port and address of every socket in
- * it.  A socket's own fields are otherwise under its socket lock, which
- * callers of xtcp_bind_port() and xtcp_unbind() hold.
+ * A TIME_WAIT object (struct xtcp_tw) starts with a struct sock_common,
+ * as a socket does, and the tables and the conflict rule use only
+ * sock_common fields, so both sit in the same chains.  Entries with
+ * skc_state == XTCP_TIME_WAIT are xtcp_tw; all others are sockets.
+ *
+ * The tables are global, hashed with the namespace mixed in, and sized
+ * for IPv6 sockets to join later: addresses are compared in one place
+ * (xtcp_addr_overlap() and the match helpers).
+ *
+ * Locking: each bucket has a spinlock, taken with BHs off in process
+ * context and plainly in softirq, which protects its chain and the
+ * addresses and ports of the entries in it.  No two bucket locks are
+ * held at once except in xtcp_tw_hash(), which takes the bind bucket
+ * and then the conn bucket.  Membership in the conn or listen table
+ * holds a reference on the entry.
  */
 #include <linux/jhash.h>
 #include <linux/random.h>
@@ -20,38 +34,49 @@
 
 #include "xtcp.h"
 
-#define XTCP_BHASH_BITS 10
-#define XTCP_BHASH_SIZE BIT(XTCP_BHASH_BITS)
+#define XTCP_HASH_BITS 12
+#define XTCP_HASH_SIZE BIT(XTCP_HASH_BITS)
 
 /**
- * struct xtcp_bind_bucket - one chain of the bind table.
- * @lock: protects @chain and the bound port/address of its sockets.
- * @chain: sockets linked through sk_bind_node.
+ * struct xtcp_bucket - one chain of a table.
+ * @lock: protects @chain and the addresses and ports of its entries.
+ * @chain: entries, linked through skc_bind_node or skc_node.
  */
-struct xtcp_bind_bucket {
-	spinlock_t lock;	/* protects @chain, see above */
+struct xtcp_bucket {
+	spinlock_t lock;	/* see above */
 	struct hlist_head chain;
 };
 
-static struct xtcp_bind_bucket *xtcp_bhash;
+static struct xtcp_bucket *xtcp_bhash;
+static struct xtcp_bucket *xtcp_chash;
+static struct xtcp_bucket *xtcp_lhash;
 
-static unsigned int xtcp_bhashfn(const struct net *net, u16 port)
+static unsigned int xtcp_porthash(const struct net *net, u16 port)
 {
-	return jhash_1word(port, net_hash_mix(net)) & (XTCP_BHASH_SIZE - 1);
+	return jhash_1word(port, net_hash_mix(net)) & (XTCP_HASH_SIZE - 1);
+}
+
+static unsigned int xtcp_connhash(const struct net *net, __be32 laddr,
+				  u16 lport, __be32 raddr, __be16 rport)
+{
+	return jhash_3words((__force u32)laddr, (__force u32)raddr,
+			    (u32)lport << 16 | (__force u32)rport,
+			    net_hash_mix(net)) & (XTCP_HASH_SIZE - 1);
 }
 
 static bool xtcp_addr_overlap(const struct sock *a, const struct sock *b)
 {
-	__be32 x = inet_sk(a)->inet_rcv_saddr, y = inet_sk(b)->inet_rcv_saddr;
+	__be32 x = a->sk_rcv_saddr, y = b->sk_rcv_saddr;
 
 	return !x || !y || x == y;
 }
 
 /*
  * Would binding @sk to @port clash with @other?  Linux TCP's rule
- * without SO_REUSEPORT: sockets on one port clash when their
- * addresses and devices overlap, unless both set SO_REUSEADDR and the
- * one already there is not listening.
+ * without SO_REUSEPORT: entries on one port clash when their addresses
+ * and devices overlap, unless both set SO_REUSEADDR and the one there
+ * is not listening.  A TIME_WAIT entry yields to any SO_REUSEADDR
+ * socket.
  */
 static bool xtcp_bind_conflict(const struct sock *sk, const struct sock *other)
 {
@@ -62,20 +87,21 @@ static bool xtcp_bind_conflict(const struct sock *sk, const struct sock *other)
 		return false;
 	if (!xtcp_addr_overlap(sk, other))
 		return false;
+	if (other->sk_state == XTCP_TIME_WAIT)
+		return !sk->sk_reuse;
 	if (sk->sk_reuse && other->sk_reuse && other->sk_state != XTCP_LISTEN)
 		return false;
 	return true;
 }
 
 /* Called with the bucket lock held. */
-static bool xtcp_port_busy(struct xtcp_bind_bucket *b, const struct sock *sk,
+static bool xtcp_port_busy(struct xtcp_bucket *b, const struct sock *sk,
 			   u16 port, bool exclusive)
 {
 	struct sock *other;
 
 	sk_for_each_bound(other, &b->chain) {
-		if (inet_sk(other)->inet_num != port ||
-		    !net_eq(sock_net(other), sock_net(sk)))
+		if (other->sk_num != port || !net_eq(sock_net(other), sock_net(sk)))
 			continue;
 		if (exclusive || xtcp_bind_conflict(sk, other))
 			return true;
@@ -83,20 +109,25 @@ static bool xtcp_port_busy(struct xtcp_bind_bucket *b, const struct sock *sk,
 	return false;
 }
 
+static void xtcp_bind_link(struct sock *sk, struct xtcp_bucket *b, u16 port)
+{
+	struct inet_sock *inet = inet_sk(sk);
+
+	inet->inet_num = port;
+	inet->inet_sport = htons(port);
+	sk_add_bind_node(sk, &b->chain);
+	xtcp_sk(sk)->bhash = b - xtcp_bhash;
+}
+
 /* Try to take @port for @sk; 0 or -EADDRINUSE. */
 static int xtcp_try_port(struct sock *sk, u16 port, bool exclusive)
 {
-	unsigned int h = xtcp_bhashfn(sock_net(sk), port);
-	struct xtcp_bind_bucket *b = &xtcp_bhash[h];
-	struct inet_sock *inet = inet_sk(sk);
+	struct xtcp_bucket *b = &xtcp_bhash[xtcp_porthash(sock_net(sk), port)];
 	int err = -EADDRINUSE;
 
 	spin_lock_bh(&b->lock);
 	if (!xtcp_port_busy(b, sk, port, exclusive)) {
-		inet->inet_num = port;
-		inet->inet_sport = htons(port);
-		sk_add_bind_node(sk, &b->chain);
-		xtcp_sk(sk)->bhash = h;
+		xtcp_bind_link(sk, b, port);
 		err = 0;
 	}
 	spin_unlock_bh(&b->lock);
@@ -110,8 +141,8 @@ static int xtcp_try_port(struct sock *sk, u16 port, bool exclusive)
  * @port: local port in host order, or 0 for an ephemeral one taken
  *	from net.xtcp.ip_local_port_range.
  *
- * An ephemeral port is one no socket of the namespace uses at all, as
- * with TCP's bind(port 0) without SO_REUSEADDR sharing.
+ * An ephemeral port is one that nothing of the namespace holds, so a
+ * connect() from it has a unique 4-tuple whatever the peer.
  *
  * Return: 0, or -EADDRINUSE when the port (or every ephemeral port)
  * is taken.
@@ -146,13 +177,74 @@ fail:
 }
 
 /**
+ * xtcp_bind_inherit() - give a child its listener's port.
+ * @child: a new socket, not yet visible to anyone.
+ * @parent: the listener, locked.
+ */
+void xtcp_bind_inherit(struct sock *child, const struct sock *parent)
+{
+	struct xtcp_bucket *b = &xtcp_bhash[xtcp_sk(parent)->bhash];
+
+	spin_lock(&b->lock);
+	xtcp_bind_link(child, b, parent->sk_num);
+	spin_unlock(&b->lock);
+}
+
+/**
+ * xtcp_bind_set_saddr() - fix the source address of a socket bound to
+ *	INADDR_ANY once connect() has routed it.
+ * @sk: the socket, locked.
+ * @saddr: the address the route chose.
+ */
+void xtcp_bind_set_saddr(struct sock *sk, __be32 saddr)
+{
+	struct xtcp_bucket *b = &xtcp_bhash[xtcp_sk(sk)->bhash];
+
+	spin_lock_bh(&b->lock);
+	inet_sk(sk)->inet_saddr = saddr;
+	inet_sk(sk)->inet_rcv_saddr = saddr;
+	spin_unlock_bh(&b->lock);
+}
+
+/**
+ * xtcp_listen_check() - may a bound socket start listening?
+ * @sk: the socket, locked and bound.
+ *
+ * SO_REUSEADDR lets sockets share a port, but only one of them may
+ * listen on an overlapping address.
+ *
+ * Return: 0 or -EADDRINUSE.
+ */
+int xtcp_listen_check(struct sock *sk)
+{
+	struct xtcp_bucket *b = &xtcp_bhash[xtcp_sk(sk)->bhash];
+	struct sock *other;
+	int err = 0;
+
+	spin_lock_bh(&b->lock);
+	sk_for_each_bound(other, &b->chain) {
+		if (other == sk || other->sk_num != sk->sk_num ||
+		    !net_eq(sock_net(other), sock_net(sk)))
+			continue;
+		if (other->sk_state == XTCP_LISTEN && xtcp_addr_overlap(sk, other) &&
+		    (!sk->sk_bound_dev_if || !other->sk_bound_dev_if ||
+		     sk->sk_bound_dev_if == other->sk_bound_dev_if)) {
+			err = -EADDRINUSE;
+			break;
+		}
+	}
+	spin_unlock_bh(&b->lock);
+	return err;
+}
+
+/**
  * xtcp_unbind() - release a socket's port, if it holds one.
  * @sk: the socket, locked by the caller.
  */
 void xtcp_unbind(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct xtcp_bind_bucket *b;
+	struct xtcp_bucket *b;
 
 	if (xs->bhash < 0)
 		return;
@@ -166,7 +258,206 @@ void xtcp_unbind(struct sock *sk)
 }
 
 /**
- * xtcp_walk_bound() - visit every bound socket of a namespace.
+ * xtcp_hash_connection() - enter a connected socket in the conn table.
+ * @sk: the socket, locked, bound, with its peer set.
+ *
+ * Return: 0, or -EADDRNOTAVAIL when the 4-tuple is in use (by a
+ * connection or a TIME_WAIT object).
+ */
+int xtcp_hash_connection(struct sock *sk)
+{
+	unsigned int h = xtcp_connhash(sock_net(sk), sk->sk_rcv_saddr,
+				       sk->sk_num, sk->sk_daddr, sk->sk_dport);
+	struct xtcp_bucket *b = &xtcp_chash[h];
+	struct sock *other;
+	int err = 0;
+
+	spin_lock_bh(&b->lock);
+	sk_for_each(other, &b->chain) {
+		if (net_eq(sock_net(other), sock_net(sk)) &&
+		    other->sk_num == sk->sk_num &&
+		    other->sk_rcv_saddr == sk->sk_rcv_saddr &&
+		    other->sk_daddr == sk->sk_daddr &&
+		    other->sk_dport == sk->sk_dport) {
+			err = -EADDRNOTAVAIL;
+			goto out;
+		}
+	}
+	sk_add_node(sk, &b->chain);	/* takes the table's reference */
+	xtcp_sk(sk)->ehash = h;
+out:
+	spin_unlock_bh(&b->lock);
+	return err;
+}
+
+/**
+ * xtcp_hash_listener() - enter a listening socket in the listen table.
+ * @sk: the socket, locked, bound, in LISTEN.
+ */
+void xtcp_hash_listener(struct sock *sk)
+{
+	unsigned int h = xtcp_porthash(sock_net(sk), sk->sk_num);
+	struct xtcp_bucket *b = &xtcp_lhash[h];
+
+	spin_lock_bh(&b->lock);
+	sk_add_node(sk, &b->chain);
+	xtcp_sk(sk)->ehash = XTCP_HASH_SIZE + h;
+	spin_unlock_bh(&b->lock);
+}
+
+static struct xtcp_bucket *xtcp_sock_bucket(int idx)
+{
+	if (idx >= (int)XTCP_HASH_SIZE)
+		return &xtcp_lhash[idx - XTCP_HASH_SIZE];
+	return &xtcp_chash[idx];
+}
+
+/**
+ * xtcp_unhash() - remove a socket from the conn or listen table.
+ * @sk: the socket, locked.  Drops the table's reference, which is
+ *	never the last: the caller holds one.
+ */
+void xtcp_unhash(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_bucket *b;
+
+	if (xs->ehash < 0)
+		return;
+	b = xtcp_sock_bucket(xs->ehash);
+	spin_lock_bh(&b->lock);
+	sk_del_node_init(sk);
+	xs->ehash = -1;
+	spin_unlock_bh(&b->lock);
+}
+
+/**
+ * xtcp_tw_hash() - put a TIME_WAIT object in place of its socket.
+ * @tw: the new object, with addresses and ports copied from @sk; the
+ *	tables take one reference each on it.
+ * @sk: the connected socket, locked; it leaves both tables.
+ *
+ * Done under both bucket locks so that a lookup finds one or the other,
+ * never neither.
+ */
+void xtcp_tw_hash(struct xtcp_tw *tw, struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_bucket *bb = &xtcp_bhash[xs->bhash];
+	struct xtcp_bucket *cb = &xtcp_chash[xs->ehash];
+
+	spin_lock_bh(&bb->lock);
+	spin_lock(&cb->lock);
+	hlist_add_head(&tw->common.skc_bind_node, &bb->chain);
+	hlist_add_head(&tw->common.skc_node, &cb->chain);
+	tw->bhash = xs->bhash;
+	tw->ehash = xs->ehash;
+	__sk_del_bind_node(sk);
+	xs->bhash = -1;
+	sk_del_node_init(sk);
+	xs->ehash = -1;
+	spin_unlock(&cb->lock);
+	spin_unlock_bh(&bb->lock);
+}
+
+/**
+ * xtcp_tw_unhash() - take a TIME_WAIT object out of both tables.
+ * @tw: the object.
+ *
+ * Return: true if this call unhashed it (and so owns the tables'
+ * reference), false if someone else already had.
+ */
+bool xtcp_tw_unhash(struct xtcp_tw *tw)
+{
+	struct xtcp_bucket *bb, *cb;
+	bool did = false;
+
+	if (tw->bhash < 0)
+		return false;
+	bb = &xtcp_bhash[tw->bhash];
+	cb = &xtcp_chash[tw->ehash];
+	spin_lock_bh(&bb->lock);
+	spin_lock(&cb->lock);
+	if (!hlist_unhashed(&tw->common.skc_node)) {
+		hlist_del_init(&tw->common.skc_node);
+		__hlist_del(&tw->common.skc_bind_node);
+		did = true;
+	}
+	spin_unlock(&cb->lock);
+	spin_unlock_bh(&bb->lock);
+	return did;
+}
+
+static void xtcp_entry_hold(struct sock *sk)
+{
+	if (sk->sk_state == XTCP_TIME_WAIT)
+		refcount_inc(&XTCP_TW(sk)->common.skc_refcnt);
+	else
+		sock_hold(sk);
+}
+
+/**
+ * xtcp_lookup() - find the socket or TIME_WAIT object for a segment.
+ * @net: the namespace the segment arrived in.
+ * @saddr: the segment's source address (the remote end).
+ * @sport: its source port.
+ * @daddr: its destination address (ours).
+ * @dport: its destination port.
+ * @dif: the receiving device's ifindex.
+ *
+ * A connection matching the 4-tuple wins; otherwise the listener on the
+ * port, one bound to @daddr before one bound to INADDR_ANY.
+ *
+ * Return: the entry with a reference taken (release it with
+ * xtcp_entry_put()), or NULL.
+ */
+struct sock *xtcp_lookup(struct net *net, __be32 saddr, __be16 sport,
+			 __be32 daddr, __be16 dport, int dif)
+{
+	u16 lport = ntohs(dport);
+	struct xtcp_bucket *b;
+	struct sock *sk, *best = NULL;
+	int score, best_score = 0;
+
+	b = &xtcp_chash[xtcp_connhash(net, daddr, lport, saddr, sport)];
+	spin_lock(&b->lock);
+	sk_for_each(sk, &b->chain) {
+		if (net_eq(sock_net(sk), net) && sk->sk_num == lport &&
+		    sk->sk_rcv_saddr == daddr && sk->sk_daddr == saddr &&
+		    sk->sk_dport == sport) {
+			xtcp_entry_hold(sk);
+			spin_unlock(&b->lock);
+			return sk;
+		}
+	}
+	spin_unlock(&b->lock);
+
+	b = &xtcp_lhash[xtcp_porthash(net, lport)];
+	spin_lock(&b->lock);
+	sk_for_each(sk, &b->chain) {
+		if (!net_eq(sock_net(sk), net) || sk->sk_num != lport)
+			continue;
+		if (sk->sk_bound_dev_if && sk->sk_bound_dev_if != dif)
+			continue;
+		if (sk->sk_rcv_saddr == daddr)
+			score = 2;
+		else if (!sk->sk_rcv_saddr)
+			score = 1;
+		else
+			continue;
+		if (score > best_score) {
+			best = sk;
+			best_score = score;
+		}
+	}
+	if (best)
+		sock_hold(best);
+	spin_unlock(&b->lock);
+	return best;
+}
+
+/**
+ * xtcp_walk_bound() - visit every entry of a namespace's bind table.
  * @net: the namespace.
  * @walk: the visitor and its argument.
  */
@@ -175,8 +466,8 @@ void xtcp_walk_bound(const struct net *net, const struct xtcp_walk *walk)
 	unsigned int i;
 	struct sock *sk;
 
-	for (i = 0; i < XTCP_BHASH_SIZE; i++) {
-		struct xtcp_bind_bucket *b = &xtcp_bhash[i];
+	for (i = 0; i < XTCP_HASH_SIZE; i++) {
+		struct xtcp_bucket *b = &xtcp_bhash[i];
 
 		if (hlist_empty(&b->chain))
 			continue;
@@ -189,33 +480,97 @@ void xtcp_walk_bound(const struct net *net, const struct xtcp_walk *walk)
 }
 
 /**
- * xtcp_hash_init() - allocate the port tables.
+ * xtcp_tw_collect() - unhash every TIME_WAIT object of a namespace.
+ * @net: the namespace.
+ * @list: receives them, linked through skc_bind_node, each still
+ *	holding the tables' reference for the caller to drop.
+ *
+ * For namespace exit, once no new object can appear in @net.
+ */
+void xtcp_tw_collect(const struct net *net, struct hlist_head *list)
+{
+	struct hlist_node *tmp;
+	unsigned int i;
+	struct sock *sk;
+
+	for (i = 0; i < XTCP_HASH_SIZE; i++) {
+		struct xtcp_bucket *b = &xtcp_bhash[i];
+
+		spin_lock_bh(&b->lock);
+		sk_for_each_bound_safe(sk, tmp, &b->chain) {
+			struct xtcp_tw *tw = XTCP_TW(sk);
+			struct xtcp_bucket *cb;
+
+			if (sk->sk_state != XTCP_TIME_WAIT ||
+			    !net_eq(sock_net(sk), net))
+				continue;
+			cb = &xtcp_chash[tw->ehash];
+			spin_lock(&cb->lock);
+			hlist_del_init(&tw->common.skc_node);
+			spin_unlock(&cb->lock);
+			__hlist_del(&tw->common.skc_bind_node);
+			hlist_add_head(&tw->common.skc_bind_node, list);
+		}
+		spin_unlock_bh(&b->lock);
+	}
+}
+
+static struct xtcp_bucket *xtcp_table_alloc(void)
+{
+	struct xtcp_bucket *t;
+	unsigned int i;
+
+	t = kvmalloc_array(XTCP_HASH_SIZE, sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return NULL;
+	for (i = 0; i < XTCP_HASH_SIZE; i++) {
+		spin_lock_init(&t[i].lock);
+		INIT_HLIST_HEAD(&t[i].chain);
+	}
+	return t;
+}
+
+static void xtcp_table_free(struct xtcp_bucket *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < XTCP_HASH_SIZE; i++)
+		WARN_ON_ONCE(!hlist_empty(&t[i].chain));
+	kvfree(t);
+}
+
+/**
+ * xtcp_hash_init() - allocate the tables.
  *
  * Return: 0 or -ENOMEM.
  */
 int xtcp_hash_init(void)
 {
-	unsigned int i;
-
-	xtcp_bhash = kvmalloc_array(XTCP_BHASH_SIZE, sizeof(*xtcp_bhash),
-				    GFP_KERNEL);
+	xtcp_bhash = xtcp_table_alloc();
 	if (!xtcp_bhash)
-		return -ENOMEM;
-	for (i = 0; i < XTCP_BHASH_SIZE; i++) {
-		spin_lock_init(&xtcp_bhash[i].lock);
-		INIT_HLIST_HEAD(&xtcp_bhash[i].chain);
-	}
+		goto err;
+	xtcp_chash = xtcp_table_alloc();
+	if (!xtcp_chash)
+		goto err_bhash;
+	xtcp_lhash = xtcp_table_alloc();
+	if (!xtcp_lhash)
+		goto err_chash;
 	return 0;
+
+err_chash:
+	kvfree(xtcp_chash);
+err_bhash:
+	kvfree(xtcp_bhash);
+err:
+	return -ENOMEM;
 }
 
 /**
- * xtcp_hash_exit() - free the port tables; every socket is gone by now.
+ * xtcp_hash_exit() - free the tables; every entry is gone by now.
  */
 void xtcp_hash_exit(void)
 {
-	unsigned int i;
-
-	for (i = 0; i < XTCP_BHASH_SIZE; i++)
-		WARN_ON_ONCE(!hlist_empty(&xtcp_bhash[i].chain));
-	kvfree(xtcp_bhash);
+	xtcp_table_free(xtcp_lhash);
+	xtcp_table_free(xtcp_chash);
+	xtcp_table_free(xtcp_bhash);
 }

@@ -1,19 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Receive path: the IPv4 protocol handler for xtcp_ipproto.
+ * Receive path: the IPv4 protocol handler for xtcp_ipproto, and the
+ * processing of a segment by the state it finds (RFC 9293 §3.10.7).
  *
  * Every segment is validated before anything else looks at it: the
  * header must fit, its data offset must lie inside the packet, the
  * flags must be a combination a sender can produce, and the checksum
- * over the pseudo-header must hold.  What fails is counted and
- * dropped; nothing malformed reaches a socket.
+ * over the pseudo-header must hold.  What fails is counted and dropped.
  *
  * The handler is global: it receives the protocol's packets of every
- * network namespace, and dispatches by sock_net of the lookup.
+ * network namespace and looks them up in the namespace of the device
+ * they arrived on.  A segment for a socket the user owns waits on the
+ * socket's backlog and is processed by release_sock(), as in TCP.
  */
 #include <linux/module.h>
 #include <net/ip.h>
 #include <net/protocol.h>
+#include <net/tcp.h>
 
 #include "xtcp.h"
 
@@ -33,10 +36,394 @@ static bool xtcp_csum_ok(struct sk_buff *skb)
 	return !__skb_checksum_complete(skb);
 }
 
+static unsigned int xtcp_data_len(const struct sk_buff *skb)
+{
+	return skb->len - tcp_hdr(skb)->doff * 4;
+}
+
+/* Our FIN is covered by @ack. */
+static bool xtcp_fin_acked(const struct xtcp_sock *xs, u32 ack)
+{
+	return xs->fin_queued && xtcp_seq_after(ack, xs->fin_seq);
+}
+
+/* An RST that passed the exact-sequence test (RFC 5961 §3.2). */
+static void xtcp_rcv_reset(struct sock *sk)
+{
+	struct net *net = sock_net(sk);
+	int err;
+
+	switch (sk->sk_state) {
+	case XTCP_SYN_SENT:
+		err = ECONNREFUSED;
+		XTCP_INC_STATS(net, XTCP_MIB_ATTEMPTFAILS);
+		break;
+	case XTCP_SYN_RECV:
+		/* A passive child just goes away; nobody has seen it. */
+		err = xtcp_sk(sk)->parent ? 0 : ECONNREFUSED;
+		break;
+	case XTCP_CLOSE_WAIT:
+		err = EPIPE;
+		XTCP_INC_STATS(net, XTCP_MIB_ESTABRESETS);
+		break;
+	case XTCP_ESTABLISHED:
+		XTCP_INC_STATS(net, XTCP_MIB_ESTABRESETS);
+		fallthrough;
+	case XTCP_FIN_WAIT1:
+	case XTCP_FIN_WAIT2:
+		err = ECONNRESET;
+		break;
+	default:
+		err = 0;
+	}
+	if (err) {
+		WRITE_ONCE(sk->sk_err, err);
+		if (!sock_flag(sk, SOCK_DEAD))
+			sk_error_report(sk);
+	}
+	xtcp_done(sk);
+}
+
+/* Free what @ack covers from the write queue and advance snd_una. */
+static void xtcp_clean_acked(struct sock *sk, u32 ack)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+
+	while ((skb = skb_peek(&sk->sk_write_queue)) && skb != xs->send_head) {
+		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+		if (!xtcp_seq_after(cb->end_seq, ack)) {
+			__skb_unlink(skb, &sk->sk_write_queue);
+			sk_wmem_queued_add(sk, -skb->truesize);
+			consume_skb(skb);
+			continue;
+		}
+		if (xtcp_seq_after(ack, cb->seq)) {
+			__skb_pull(skb, ack - cb->seq);
+			cb->seq = ack;
+		}
+		break;
+	}
+	xs->snd_una = ack;
+	sk->sk_write_space(sk);
+}
+
+/* Queue in-sequence payload; true when the skb was taken. */
+static bool xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct net *net = sock_net(sk);
+	u32 seq = XTCP_SKB_CB(skb)->seq;
+	u32 len = xtcp_data_len(skb), off = 0;
+	u32 edge = xs->rcv_wup + xs->rcv_wnd;
+
+	if (xtcp_seq_after(seq, xs->rcv_nxt)) {
+		/* Out of order: no queue for it yet; the ACK asks again. */
+		XTCP_INC_STATS(net, XTCP_MIB_OFODROPS);
+		return false;
+	}
+	off = xs->rcv_nxt - seq;
+	if (off >= len)
+		return false;
+	if (xtcp_seq_after(seq + len, edge))
+		len = edge - seq;
+	if (len <= off)
+		return false;
+	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize > READ_ONCE(sk->sk_rcvbuf)) {
+		XTCP_INC_STATS(net, XTCP_MIB_RCVQDROPS);
+		return false;
+	}
+	__skb_pull(skb, tcp_hdr(skb)->doff * 4);
+	if (off && !pskb_pull(skb, off))
+		return false;
+	if (pskb_trim(skb, len - off))
+		return false;
+	XTCP_SKB_CB(skb)->seq = xs->rcv_nxt;
+	XTCP_SKB_CB(skb)->end_seq = xs->rcv_nxt + skb->len;
+	skb_dst_drop(skb);
+	skb_set_owner_r(skb, sk);
+	__skb_queue_tail(&sk->sk_receive_queue, skb);
+	xs->rcv_nxt += skb->len;
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk->sk_data_ready(sk);
+	return true;
+}
+
+/* The peer's FIN, in sequence.  The caller sends the ACK. */
+static void xtcp_rcv_fin(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->rcv_nxt++;
+	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
+	sock_set_flag(sk, SOCK_DONE);
+	if (xtcp_next_state(sk->sk_state, XTCP_EV_RCV_FIN) == XTCP_TIME_WAIT)
+		return;		/* the caller enters TIME_WAIT after its ACK */
+	xtcp_transition(sk, XTCP_EV_RCV_FIN);
+	if (!sock_flag(sk, SOCK_DEAD)) {
+		sk->sk_state_change(sk);
+		sk->sk_data_ready(sk);
+	}
+}
+
+/* RFC 9293 §3.10.7.4 step 5 for SYN_RECV: our SYN-ACK acknowledged? */
+static bool xtcp_rcv_synrecv_ack(struct sock *sk, struct sk_buff *skb, u32 ack)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	const struct tcphdr *th = tcp_hdr(skb);
+
+	if (!xtcp_seq_after(ack, xs->snd_una) || xtcp_seq_after(ack, xs->snd_nxt)) {
+		xtcp_v4_send_reset(sock_net(sk), skb);
+		return false;
+	}
+	xtcp_transition(sk, XTCP_EV_RCV_ACK);
+	xs->snd_wnd = ntohs(th->window);
+	xs->snd_wl1 = XTCP_SKB_CB(skb)->seq;
+	xs->snd_wl2 = ack;
+	if (xs->parent) {
+		xtcp_child_established(sk);
+	} else if (!sock_flag(sk, SOCK_DEAD)) {
+		sk->sk_state_change(sk);
+		sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
+	}
+	return true;
+}
+
+/*
+ * A SYN-ACK answering ours in a simultaneous open (Linux does the
+ * same): it repeats the peer's SYN and acknowledges ours, so it
+ * completes the handshake rather than drawing a challenge ACK.
+ */
+static bool xtcp_is_simopen_synack(const struct sock *sk, const struct sk_buff *skb)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+	const struct tcphdr *th = tcp_hdr(skb);
+
+	return sk->sk_state == XTCP_SYN_RECV && !xs->parent && th->syn &&
+	       th->ack && XTCP_SKB_CB(skb)->seq + 1 == xs->rcv_nxt &&
+	       ntohl(th->ack_seq) == xs->snd_nxt;
+}
+
+/* Segment arrives in a synchronized state, or SYN_RECV. */
+static void xtcp_rcv_established(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct net *net = sock_net(sk);
+	const struct tcphdr *th = tcp_hdr(skb);
+	u32 seq = XTCP_SKB_CB(skb)->seq, end = XTCP_SKB_CB(skb)->end_seq;
+	u32 ack = ntohl(th->ack_seq);
+	bool fin = th->fin, has_data = xtcp_data_len(skb) > 0, queued = false;
+	bool simopen = xtcp_is_simopen_synack(sk, skb);
+
+	/* 1: is the sequence number acceptable? */
+	if (!simopen && !xtcp_seq_acceptable(xs->rcv_nxt,
+					     xs->rcv_wup + xs->rcv_wnd - xs->rcv_nxt,
+					     seq, end - seq)) {
+		XTCP_INC_STATS(net, XTCP_MIB_OUTOFWINDOW);
+		if (!th->rst)
+			xtcp_send_ack(sk);
+		goto drop;
+	}
+	/* 2: RST: exact match resets, elsewhere in the window challenges. */
+	if (th->rst) {
+		if (seq == xs->rcv_nxt) {
+			xtcp_rcv_reset(sk);
+		} else {
+			XTCP_INC_STATS(net, XTCP_MIB_CHALLENGEACKS);
+			xtcp_send_ack(sk);
+		}
+		goto drop;
+	}
+	/* 4: a SYN here is a challenge (RFC 5961 §4), bar two cases. */
+	if (th->syn && !simopen) {
+		if (sk->sk_state == XTCP_SYN_RECV && seq == xs->irs && !th->ack) {
+			/* The peer resent its SYN: our SYN-ACK was lost. */
+			xtcp_send_synack(sk);
+			goto drop;
+		}
+		XTCP_INC_STATS(net, XTCP_MIB_CHALLENGEACKS);
+		xtcp_send_ack(sk);
+		goto drop;
+	}
+	/* 5: ACK. */
+	if (!th->ack)
+		goto drop;
+	if (sk->sk_state == XTCP_SYN_RECV && !xtcp_rcv_synrecv_ack(sk, skb, ack))
+		goto drop;
+	if (xtcp_seq_after(ack, xs->snd_nxt)) {
+		xtcp_send_ack(sk);
+		goto drop;
+	}
+	if (xtcp_seq_after(ack, xs->snd_una)) {
+		xtcp_clean_acked(sk, ack);
+		xtcp_timer_ack_progress(sk);
+	}
+	if (xtcp_seq_before(xs->snd_wl1, seq) ||
+	    (xs->snd_wl1 == seq && !xtcp_seq_before(ack, xs->snd_wl2))) {
+		xs->snd_wnd = ntohs(th->window);
+		xs->snd_wl1 = seq;
+		xs->snd_wl2 = ack;
+	}
+	if (xtcp_fin_acked(xs, ack)) {
+		switch (sk->sk_state) {
+		case XTCP_FIN_WAIT1:
+			xtcp_transition(sk, XTCP_EV_RCV_ACK);
+			if (sock_flag(sk, SOCK_DEAD))
+				xtcp_timer_orphan_fin_wait2(sk);
+			else
+				sk->sk_state_change(sk);
+			break;
+		case XTCP_CLOSING:
+			xtcp_enter_time_wait(sk);
+			goto drop;
+		case XTCP_LAST_ACK:
+			xtcp_done(sk);
+			goto drop;
+		}
+	}
+	xtcp_write_xmit(sk);
+
+	/* 7: segment text. */
+	if (has_data) {
+		switch (sk->sk_state) {
+		case XTCP_ESTABLISHED:
+		case XTCP_FIN_WAIT1:
+		case XTCP_FIN_WAIT2:
+			queued = xtcp_data_queue(sk, skb);
+			break;
+		}
+	}
+	/* 8: FIN, if everything before it has arrived. */
+	if (fin && end - 1 == xs->rcv_nxt) {
+		xtcp_rcv_fin(sk);
+		xtcp_send_ack(sk);
+		if (sk->sk_state == XTCP_FIN_WAIT2)
+			xtcp_enter_time_wait(sk);
+	} else if (has_data || fin) {
+		xtcp_send_ack(sk);
+	}
+	if (queued)
+		return;
+drop:
+	kfree_skb(skb);
+}
+
+/* RFC 9293 §3.10.7.3: SYN_SENT. */
+static void xtcp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	const struct tcphdr *th = tcp_hdr(skb);
+	u32 seq = XTCP_SKB_CB(skb)->seq, ack = ntohl(th->ack_seq);
+	struct xtcp_opts opts;
+
+	if (th->ack && (!xtcp_seq_after(ack, xs->iss) ||
+			xtcp_seq_after(ack, xs->snd_nxt))) {
+		xtcp_v4_send_reset(sock_net(sk), skb);
+		goto drop;
+	}
+	if (th->rst) {
+		if (th->ack)
+			xtcp_rcv_reset(sk);
+		goto drop;
+	}
+	if (!th->syn)
+		goto drop;
+
+	xtcp_parse_options(th, &opts);
+	xtcp_set_peer_mss(sk, opts.mss);
+	xs->irs = seq;
+	xs->rcv_nxt = seq + 1;
+	xs->rcv_wup = xs->rcv_nxt;
+	xs->copied_seq = xs->rcv_nxt;
+	xs->snd_wnd = ntohs(th->window);
+	xs->snd_wl1 = seq;
+	xs->snd_wl2 = ack;
+
+	if (th->ack) {
+		xs->snd_una = ack;
+		xtcp_timer_ack_progress(sk);
+		xtcp_transition(sk, XTCP_EV_RCV_SYNACK);
+		xtcp_send_ack(sk);
+		if (!sock_flag(sk, SOCK_DEAD)) {
+			sk->sk_state_change(sk);
+			sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
+		}
+		xtcp_write_xmit(sk);
+	} else {
+		/* Simultaneous open. */
+		xtcp_transition(sk, XTCP_EV_RCV_SYN);
+		xtcp_send_synack(sk);
+	}
+drop:
+	kfree_skb(skb);
+}
+
+/* RFC 9293 §3.10.7.2: LISTEN. */
+static void xtcp_rcv_listen(struct sock *sk, struct sk_buff *skb)
+{
+	const struct tcphdr *th = tcp_hdr(skb);
+
+	if (th->rst)
+		goto drop;
+	if (th->ack) {
+		xtcp_v4_send_reset(sock_net(sk), skb);
+		goto drop;
+	}
+	if (th->syn)
+		xtcp_listen_syn(sk, skb);
+drop:
+	kfree_skb(skb);
+}
+
+/**
+ * xtcp_rcv() - process one segment for a socket.
+ * @sk: the socket, locked (spinlock in softirq, or owned when called
+ *	as proto->backlog_rcv from release_sock()).
+ * @skb: the segment, validated, with skb->data at its header.
+ *
+ * Return: 0; the skb is always consumed.
+ */
+int xtcp_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	switch (sk->sk_state) {
+	case XTCP_LISTEN:
+		xtcp_rcv_listen(sk, skb);
+		break;
+	case XTCP_SYN_SENT:
+		xtcp_rcv_syn_sent(sk, skb);
+		break;
+	case XTCP_CLOSE:
+		xtcp_v4_send_reset(sock_net(sk), skb);
+		kfree_skb(skb);
+		break;
+	default:
+		xtcp_rcv_established(sk, skb);
+	}
+	return 0;
+}
+
+/* Hand a segment to its socket, or to the socket's backlog. */
+static void xtcp_deliver(struct sock *sk, struct sk_buff *skb)
+{
+	bh_lock_sock_nested(sk);
+	if (!sock_owned_by_user(sk)) {
+		xtcp_rcv(sk, skb);
+	} else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
+				  READ_ONCE(sk->sk_sndbuf))) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_BACKLOGDROPS);
+		kfree_skb(skb);
+	}
+	bh_unlock_sock(sk);
+}
+
 static int xtcp_v4_rcv(struct sk_buff *skb)
 {
 	struct net *net = dev_net(skb->dev);
 	const struct tcphdr *th;
+	const struct iphdr *iph;
+	struct xtcp_skb_cb *cb;
+	struct sock *sk;
 
 	if (skb->pkt_type != PACKET_HOST)
 		goto drop;
@@ -55,10 +442,34 @@ static int xtcp_v4_rcv(struct sk_buff *skb)
 		goto error;
 	}
 
-	/* No connections yet: nothing accepts a segment. */
-	XTCP_INC_STATS(net, XTCP_MIB_NOSOCKET);
-	goto drop;
+	th = tcp_hdr(skb);
+	iph = ip_hdr(skb);
+	cb = XTCP_SKB_CB(skb);
+	cb->seq = ntohl(th->seq);
+	cb->end_seq = cb->seq + th->syn + th->fin + skb->len - th->doff * 4;
+	cb->flags = tcp_flag_byte(th);
 
+lookup:
+	sk = xtcp_lookup(net, iph->saddr, th->source, iph->daddr, th->dest,
+			 inet_iif(skb));
+	if (!sk)
+		goto no_socket;
+	if (sk->sk_state == XTCP_TIME_WAIT) {
+		bool reopen = xtcp_tw_rcv(XTCP_TW(sk), skb);
+
+		xtcp_tw_put(XTCP_TW(sk));
+		if (reopen)
+			goto lookup;
+		goto drop;
+	}
+	xtcp_deliver(sk, skb);
+	sock_put(sk);
+	return 0;
+
+no_socket:
+	XTCP_INC_STATS(net, XTCP_MIB_NOSOCKET);
+	xtcp_v4_send_reset(net, skb);
+	goto drop;
 hdr_error:
 	XTCP_INC_STATS(net, XTCP_MIB_INHDRERRORS);
 error:

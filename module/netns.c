@@ -5,6 +5,7 @@
  * namespace by sock_net(); the port tables in hash.c key on it.
  */
 #include <linux/module.h>
+#include <net/inet_common.h>
 #include <net/netns/generic.h>
 
 #include "xtcp.h"
@@ -12,12 +13,29 @@
 static unsigned int xtcp_net_id __read_mostly;
 
 const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
-	[XTCP_MIB_INSEGS]	= "InSegs",
-	[XTCP_MIB_INERRS]	= "InErrs",
-	[XTCP_MIB_INCSUMERRORS]	= "InCsumErrors",
-	[XTCP_MIB_INHDRERRORS]	= "InHdrErrors",
-	[XTCP_MIB_NOSOCKET]	= "NoSocket",
-	[XTCP_MIB_OUTSEGS]	= "OutSegs",
+	[XTCP_MIB_ACTIVEOPENS]		= "ActiveOpens",
+	[XTCP_MIB_PASSIVEOPENS]		= "PassiveOpens",
+	[XTCP_MIB_ATTEMPTFAILS]		= "AttemptFails",
+	[XTCP_MIB_ESTABRESETS]		= "EstabResets",
+	[XTCP_MIB_CURRESTAB]		= "CurrEstab",
+	[XTCP_MIB_INSEGS]		= "InSegs",
+	[XTCP_MIB_OUTSEGS]		= "OutSegs",
+	[XTCP_MIB_RETRANSSEGS]		= "RetransSegs",
+	[XTCP_MIB_INERRS]		= "InErrs",
+	[XTCP_MIB_INCSUMERRORS]		= "InCsumErrors",
+	[XTCP_MIB_INHDRERRORS]		= "InHdrErrors",
+	[XTCP_MIB_NOSOCKET]		= "NoSocket",
+	[XTCP_MIB_OUTRSTS]		= "OutRsts",
+	[XTCP_MIB_TIMEWAITS]		= "TimeWaits",
+	[XTCP_MIB_TIMEOUTS]		= "Timeouts",
+	[XTCP_MIB_LISTENOVERFLOWS]	= "ListenOverflows",
+	[XTCP_MIB_LISTENDROPS]		= "ListenDrops",
+	[XTCP_MIB_BACKLOGDROPS]		= "BacklogDrops",
+	[XTCP_MIB_CHALLENGEACKS]	= "ChallengeAcks",
+	[XTCP_MIB_OUTOFWINDOW]		= "OutOfWindow",
+	[XTCP_MIB_OFODROPS]		= "OfoDrops",
+	[XTCP_MIB_RCVQDROPS]		= "RcvQDrops",
+	[XTCP_MIB_TWRECYCLED]		= "TwRecycled",
 };
 
 /**
@@ -89,10 +107,21 @@ static int __net_init xtcp_net_init(struct net *net)
 	xn->port_range[0] = 32768;
 	xn->port_range[1] = 60999;
 	seqlock_init(&xn->port_range_lock);
+	xn->sysctl[XTCP_SYSCTL_SYN_RETRIES] = 6;
+	xn->sysctl[XTCP_SYSCTL_SYNACK_RETRIES] = 5;
+	xn->sysctl[XTCP_SYSCTL_RETRIES2] = 15;
+	xn->sysctl[XTCP_SYSCTL_RTO_INITIAL_MS] = 1000;
+	xn->sysctl[XTCP_SYSCTL_RTO_MAX_MS] = 120000;
+	xn->sysctl[XTCP_SYSCTL_FIN_TIMEOUT_MS] = 60000;
+	xn->sysctl[XTCP_SYSCTL_TW_TIMEOUT_MS] = 60000;
 
-	err = xtcp_sysctl_net_init(net);
+	err = inet_ctl_sock_create(&xn->ctl_sk, PF_INET, SOCK_RAW,
+				   xtcp_ipproto, net);
 	if (err)
 		goto err_free_mib;
+	err = xtcp_sysctl_net_init(net);
+	if (err)
+		goto err_ctl_sk;
 	err = xtcp_proc_net_init(net);
 	if (err)
 		goto err_sysctl;
@@ -100,6 +129,8 @@ static int __net_init xtcp_net_init(struct net *net)
 
 err_sysctl:
 	xtcp_sysctl_net_exit(net);
+err_ctl_sk:
+	inet_ctl_sock_destroy(xn->ctl_sk);
 err_free_mib:
 	free_percpu(xn->mib);
 	return err;
@@ -109,8 +140,10 @@ static void __net_exit xtcp_net_exit(struct net *net)
 {
 	struct xtcp_net *xn = xtcp_pernet(net);
 
+	xtcp_tw_purge_net(net);
 	xtcp_proc_net_exit(net);
 	xtcp_sysctl_net_exit(net);
+	inet_ctl_sock_destroy(xn->ctl_sk);
 	free_percpu(xn->mib);
 }
 

@@ -4,6 +4,13 @@
  *
  *   ip_local_port_range  ephemeral ports for bind() and connect() with
  *                        port 0, "lo hi"; like net.ipv4's.
+ *   syn_retries          SYN retransmissions before connect() fails
+ *   synack_retries       SYN-ACK retransmissions before a child dies
+ *   retries2             data/FIN retransmissions before the drop
+ *   rto_initial_ms       RTO before an RTT sample (RFC 6298: 1000)
+ *   rto_max_ms           ceiling of the backed-off RTO
+ *   fin_timeout_ms       FIN_WAIT_2 lifetime of an orphan
+ *   tw_timeout_ms        TIME_WAIT duration, 2*MSL (60000)
  */
 #include <linux/slab.h>
 #include <linux/sysctl.h>
@@ -12,6 +19,9 @@
 
 static int xtcp_port_min = 1;
 static int xtcp_port_max = 65535;
+static int xtcp_one = 1;
+static int xtcp_retries_max = 127;
+static int xtcp_ms_max = 3600 * 1000;
 
 static int xtcp_proc_port_range(xtcp_ctl_table *table, int write,
 				void *buffer, size_t *lenp, loff_t *ppos)
@@ -41,14 +51,35 @@ static int xtcp_proc_port_range(xtcp_ctl_table *table, int write,
 	return 0;
 }
 
-/* Template; each namespace gets a copy whose .data points at its state. */
+#define XTCP_INT(name, id, lo, hi) {					\
+	.procname	= name,						\
+	.data		= (void *)offsetof(struct xtcp_net, sysctl[id]),\
+	.maxlen		= sizeof(int),					\
+	.mode		= 0644,						\
+	.proc_handler	= proc_dointvec_minmax,				\
+	.extra1		= lo,						\
+	.extra2		= hi,						\
+}
+
+/*
+ * Template; each namespace gets a copy whose .data, an offset into
+ * struct xtcp_net here, becomes a pointer into its own state.
+ */
 static struct ctl_table xtcp_sysctl_template[] = {
 	{
 		.procname	= "ip_local_port_range",
+		.data		= (void *)offsetof(struct xtcp_net, port_range),
 		.maxlen		= 2 * sizeof(int),
 		.mode		= 0644,
 		.proc_handler	= xtcp_proc_port_range,
 	},
+	XTCP_INT("syn_retries", XTCP_SYSCTL_SYN_RETRIES, &xtcp_one, &xtcp_retries_max),
+	XTCP_INT("synack_retries", XTCP_SYSCTL_SYNACK_RETRIES, &xtcp_one, &xtcp_retries_max),
+	XTCP_INT("retries2", XTCP_SYSCTL_RETRIES2, &xtcp_one, &xtcp_retries_max),
+	XTCP_INT("rto_initial_ms", XTCP_SYSCTL_RTO_INITIAL_MS, &xtcp_one, &xtcp_ms_max),
+	XTCP_INT("rto_max_ms", XTCP_SYSCTL_RTO_MAX_MS, &xtcp_one, &xtcp_ms_max),
+	XTCP_INT("fin_timeout_ms", XTCP_SYSCTL_FIN_TIMEOUT_MS, &xtcp_one, &xtcp_ms_max),
+	XTCP_INT("tw_timeout_ms", XTCP_SYSCTL_TW_TIMEOUT_MS, &xtcp_one, &xtcp_ms_max),
 	{ }
 };
 
@@ -62,12 +93,14 @@ int xtcp_sysctl_net_init(struct net *net)
 {
 	struct xtcp_net *xn = xtcp_pernet(net);
 	struct ctl_table *table;
+	unsigned int i;
 
 	table = kmemdup(xtcp_sysctl_template, sizeof(xtcp_sysctl_template),
 			GFP_KERNEL);
 	if (!table)
 		return -ENOMEM;
-	table[0].data = xn->port_range;
+	for (i = 0; i < ARRAY_SIZE(xtcp_sysctl_template) - 1; i++)
+		table[i].data = (char *)xn + (uintptr_t)table[i].data;
 
 	xn->sysctl_hdr = xtcp_register_net_sysctl(net, "net/xtcp", table,
 						  ARRAY_SIZE(xtcp_sysctl_template) - 1);

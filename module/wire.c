@@ -8,6 +8,8 @@
 #include <linux/module.h>
 #include <net/checksum.h>
 #include <net/ip.h>
+#include <net/tcp.h>
+#include <linux/siphash.h>
 
 #include "xtcp.h"
 
@@ -57,3 +59,124 @@ __sum16 xtcp_csum(__be32 saddr, __be32 daddr, u8 proto, const void *seg,
 				 csum_partial(seg, len, 0));
 }
 EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_csum);
+
+/**
+ * xtcp_parse_options() - read the options of a segment that xtcp uses.
+ * @th: the header; xtcp_hdr_check() has passed, so th->doff * 4 bytes
+ *	are present.
+ * @opts: filled in; fields of absent options are zero.
+ *
+ * Unknown options are skipped by their length.  An option whose length
+ * is below 2 or runs past the header ends the parse, as in Linux TCP:
+ * what was read before it stands.  MSS counts only on a SYN.
+ */
+void xtcp_parse_options(const struct tcphdr *th, struct xtcp_opts *opts)
+{
+	const u8 *p = (const u8 *)(th + 1);
+	int len = th->doff * 4 - (int)sizeof(*th);
+
+	memset(opts, 0, sizeof(*opts));
+	while (len > 0) {
+		u8 kind = p[0], olen;
+
+		if (kind == TCPOPT_EOL)
+			break;
+		if (kind == TCPOPT_NOP) {
+			p++;
+			len--;
+			continue;
+		}
+		if (len < 2)
+			break;
+		olen = p[1];
+		if (olen < 2 || olen > len)
+			break;
+		if (kind == TCPOPT_MSS && olen == TCPOLEN_MSS && th->syn)
+			opts->mss = get_unaligned_be16(p + 2);
+		p += olen;
+		len -= olen;
+	}
+}
+EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_parse_options);
+
+/**
+ * xtcp_build_header() - write a segment header.
+ * @th: where to write; room for 24 bytes.
+ * @f: the field values.
+ *
+ * The checksum is left zero; the caller computes it over the finished
+ * segment with xtcp_csum().  An MSS option is added when @f->mss is
+ * non-zero.
+ *
+ * Return: the header length in bytes (20 or 24).
+ */
+unsigned int xtcp_build_header(struct tcphdr *th, const struct xtcp_hdr_fields *f)
+{
+	unsigned int len = sizeof(*th) + (f->mss ? TCPOLEN_MSS : 0);
+
+	memset(th, 0, len);
+	th->source = f->sport;
+	th->dest = f->dport;
+	th->seq = htonl(f->seq);
+	th->ack_seq = htonl(f->ack);
+	th->doff = len / 4;
+	tcp_flag_byte(th) = f->flags;
+	th->window = htons(f->window);
+	if (f->mss) {
+		u8 *opt = (u8 *)(th + 1);
+
+		opt[0] = TCPOPT_MSS;
+		opt[1] = TCPOLEN_MSS;
+		put_unaligned_be16(f->mss, opt + 2);
+	}
+	return len;
+}
+EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_build_header);
+
+/**
+ * xtcp_isn_hash() - RFC 6528 initial sequence number.
+ * @key: the secret.
+ * @saddr: local address.
+ * @daddr: remote address.
+ * @sport: local port.
+ * @dport: remote port.
+ * @clock_ns: a fine clock in nanoseconds.
+ *
+ * ISN = M + F(4-tuple, secret), with M the clock in 64 ns ticks (it
+ * wraps in about 4.6 minutes, faster than RFC 9293's 4 µs clock, as
+ * in Linux) and F a keyed SipHash of the 4-tuple.
+ *
+ * Return: the ISN.
+ */
+u32 xtcp_isn_hash(const siphash_key_t *key, __be32 saddr, __be32 daddr,
+		  __be16 sport, __be16 dport, u64 clock_ns)
+{
+	u32 f = siphash_3u32((__force u32)saddr, (__force u32)daddr,
+			     (__force u32)sport << 16 | (__force u32)dport, key);
+
+	return f + (u32)(clock_ns >> 6);
+}
+EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_isn_hash);
+
+/**
+ * xtcp_seq_acceptable() - RFC 9293 §3.10.7.4's segment acceptance test.
+ * @rcv_nxt: next sequence number expected.
+ * @rcv_wnd: receive window, from @rcv_nxt.
+ * @seq: the segment's first sequence number.
+ * @len: its length in sequence space (data, plus SYN and FIN).
+ *
+ * Return: true if any part of the segment lies in the window (or, for
+ * an empty segment, if it sits at its edge as the RFC's four cases say).
+ */
+bool xtcp_seq_acceptable(u32 rcv_nxt, u32 rcv_wnd, u32 seq, u32 len)
+{
+	if (!len) {
+		if (!rcv_wnd)
+			return seq == rcv_nxt;
+		return seq - rcv_nxt < rcv_wnd;
+	}
+	if (!rcv_wnd)
+		return false;
+	return seq - rcv_nxt < rcv_wnd || seq + len - 1 - rcv_nxt < rcv_wnd;
+}
+EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_seq_acceptable);

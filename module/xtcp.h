@@ -18,6 +18,7 @@
 #include <linux/types.h>
 #include <linux/skbuff.h>
 #include <linux/percpu.h>
+#include <linux/siphash.h>
 #include <net/sock.h>
 #include <net/inet_sock.h>
 #include <net/net_namespace.h>
@@ -30,17 +31,123 @@
 extern int xtcp_family;
 extern int xtcp_ipproto;
 
+/* Events of the state machine (state.c); see xtcp_next_state(). */
+enum xtcp_event {
+	XTCP_EV_CONNECT,	/* user: connect() */
+	XTCP_EV_LISTEN,		/* user: listen() */
+	XTCP_EV_CLOSE,		/* user: close() or shutdown(SHUT_WR): FIN */
+	XTCP_EV_RCV_SYN,	/* a SYN without ACK */
+	XTCP_EV_RCV_SYNACK,	/* a SYN acknowledging ours */
+	XTCP_EV_RCV_ACK,	/* an ACK covering our SYN or FIN */
+	XTCP_EV_RCV_FIN,	/* the peer's FIN, in sequence */
+	XTCP_EV_RCV_RST,	/* an acceptable RST */
+	XTCP_EV_TIMEOUT,	/* retries exhausted, 2MSL, FIN_WAIT_2 timeout */
+	XTCP_EV_MAX
+};
+
+/* Deferred work: timers that fired while the user owned the socket. */
+enum {
+	XTCP_DEFER_RTX,		/* retransmission timer */
+	XTCP_DEFER_MISC,	/* FIN_WAIT_2 timer */
+};
+
+/**
+ * struct xtcp_skb_cb - per-segment state in skb->cb.
+ * @seq: first sequence number of the segment.
+ * @end_seq: @seq + data length + 1 for SYN or FIN.
+ * @flags: TCP flag byte (TCPHDR_*), for queued FINs.
+ */
+struct xtcp_skb_cb {
+	u32 seq;
+	u32 end_seq;
+	u8 flags;
+};
+
+#define XTCP_SKB_CB(skb) ((struct xtcp_skb_cb *)&((skb)->cb[0]))
+
 /**
  * struct xtcp_sock - an xtcp socket.
  * @inet: the IPv4 socket it extends; must be first.  inet_num is the
- *	bound local port (host order), inet_rcv_saddr the bound address.
- * @bhash: bucket index of the bind table we sit in, or -1 if unbound.
+ *	local port (host order), inet_rcv_saddr the bound address.
+ * @bhash: bind table bucket we sit in, or -1.  Under the bucket lock.
+ * @ehash: connection (or listener) table bucket, or -1.  Under the
+ *	bucket lock.  Membership holds a socket reference.
+ * @iss: initial send sequence number.
+ * @snd_una: oldest unacknowledged sequence number.
+ * @snd_nxt: next sequence number to send.
+ * @snd_wnd: the peer's advertised window.
+ * @snd_wl1: segment sequence number of the last window update.
+ * @snd_wl2: segment acknowledgment number of the last window update.
+ * @write_seq: sequence number after the last byte queued by the user.
+ * @irs: initial receive sequence number.
+ * @rcv_nxt: next sequence number expected.
+ * @rcv_wnd: window last advertised.
+ * @rcv_wup: @rcv_nxt when @rcv_wnd was advertised; the right edge is
+ *	@rcv_wup + @rcv_wnd and never moves left.
+ * @copied_seq: next sequence number the user reads.
+ * @mss: payload bytes per segment we send.
+ * @advmss: MSS we advertise.
+ * @send_head: first skb of sk_write_queue not yet sent, or NULL.
+ * @rto: current retransmission timeout (ms), doubled per backoff.
+ * @retries: retransmissions of the current oldest segment.
+ * @rtx_timer: retransmission timer (timer.c).
+ * @misc_timer: FIN_WAIT_2 timer for orphans (timer.c).
+ * @pending: which timers are armed and still wanted (timer.c).
+ * @deferred: XTCP_DEFER_* bits; set with the socket spinlock held.
+ * @accept_lock: listener: protects @accept_q, @synq_len, and the
+ *	@in_acceptq of children.  Taken after a child's socket lock.
+ * @accept_q: listener: children, SYN_RECV and established, in order.
+ * @synq_len: listener: children still in SYN_RECV.
+ * @parent: child: the listener that holds us on its queue, or NULL.
+ *	Changes only under the child's socket lock; holds a reference on
+ *	the listener.
+ * @accept_node: child: link in the listener's @accept_q.
+ * @in_acceptq: child: 0 off the queue, else its stage on the queue
+ *	of its listener (listen.c).  Under the listener's @accept_lock.
+ * @fin_queued: the user closed the send side; a FIN is queued or sent.
+ * @fin_seq: sequence number of our FIN when @fin_queued.
  *
  * Fields are protected by the socket lock unless documented otherwise.
  */
 struct xtcp_sock {
 	struct inet_sock inet;
 	int bhash;
+	int ehash;
+
+	u32 iss;
+	u32 snd_una;
+	u32 snd_nxt;
+	u32 snd_wnd;
+	u32 snd_wl1;
+	u32 snd_wl2;
+	u32 write_seq;
+
+	u32 irs;
+	u32 rcv_nxt;
+	u32 rcv_wnd;
+	u32 rcv_wup;
+	u32 copied_seq;
+
+	u16 mss;
+	u16 advmss;
+	struct sk_buff *send_head;
+
+	u32 rto;
+	u8 retries;
+	struct hrtimer rtx_timer;
+	struct hrtimer misc_timer;
+	unsigned long pending;
+	unsigned long deferred;
+
+	spinlock_t accept_lock;	/* see above */
+	struct list_head accept_q;
+	u32 synq_len;
+	struct sock *parent;
+	struct list_head accept_node;
+	u8 in_acceptq;
+
+	bool fin_queued;
+	u32 fin_seq;
 };
 
 static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
@@ -48,17 +155,82 @@ static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
 	return (struct xtcp_sock *)sk;
 }
 
+/* Sequence number comparisons, modulo 2^32 (RFC 9293 §3.4). */
+static inline bool xtcp_seq_before(u32 a, u32 b)
+{
+	return (s32)(a - b) < 0;
+}
+
+static inline bool xtcp_seq_after(u32 a, u32 b)
+{
+	return xtcp_seq_before(b, a);
+}
+
+/* a <= b <= c, modulo 2^32 */
+static inline bool xtcp_seq_between(u32 a, u32 b, u32 c)
+{
+	return c - a >= b - a;
+}
+
+/**
+ * struct xtcp_tw - a connection in TIME_WAIT, replacing the full socket.
+ * @common: addresses, ports, state, hash links and refcount, as in a
+ *	struct sock, so that lookups and /proc treat both alike.  Must be
+ *	first.
+ * @snd_nxt: our next sequence number (after our FIN).
+ * @rcv_nxt: the peer's next sequence number (after its FIN).
+ * @rcv_wnd: window to advertise in re-sent ACKs.
+ * @timer: the 2MSL timer; holds one reference while queued.
+ * @expires: when @timer fires, for /proc.
+ * @bhash: bind table bucket.
+ * @ehash: connection table bucket.
+ */
+struct xtcp_tw {
+	struct sock_common common;
+	u32 snd_nxt;
+	u32 rcv_nxt;
+	u32 rcv_wnd;
+	struct hrtimer timer;
+	ktime_t expires;
+	int bhash;
+	int ehash;
+};
+
+#define XTCP_TW(sk) ((struct xtcp_tw *)(sk))
+
+/* Options of a received segment that xtcp acts on. */
+struct xtcp_opts {
+	u16 mss;		/* 0: none */
+};
+
 /*
  * Counters, per namespace and per CPU.  The names are printed by
  * /proc/net/xtcp_snmp in this order.
  */
 enum xtcp_mib_field {
+	XTCP_MIB_ACTIVEOPENS,
+	XTCP_MIB_PASSIVEOPENS,
+	XTCP_MIB_ATTEMPTFAILS,
+	XTCP_MIB_ESTABRESETS,
+	XTCP_MIB_CURRESTAB,
 	XTCP_MIB_INSEGS,
+	XTCP_MIB_OUTSEGS,
+	XTCP_MIB_RETRANSSEGS,
 	XTCP_MIB_INERRS,
 	XTCP_MIB_INCSUMERRORS,
 	XTCP_MIB_INHDRERRORS,
 	XTCP_MIB_NOSOCKET,
-	XTCP_MIB_OUTSEGS,
+	XTCP_MIB_OUTRSTS,
+	XTCP_MIB_TIMEWAITS,
+	XTCP_MIB_TIMEOUTS,
+	XTCP_MIB_LISTENOVERFLOWS,
+	XTCP_MIB_LISTENDROPS,
+	XTCP_MIB_BACKLOGDROPS,
+	XTCP_MIB_CHALLENGEACKS,
+	XTCP_MIB_OUTOFWINDOW,
+	XTCP_MIB_OFODROPS,
+	XTCP_MIB_RCVQDROPS,
+	XTCP_MIB_TWRECYCLED,
 	XTCP_MIB_MAX
 };
 
@@ -71,19 +243,48 @@ struct xtcp_mib {
 };
 
 /**
+ * enum xtcp_sysctl_id - the integer sysctls under net.xtcp.
+ * @XTCP_SYSCTL_SYN_RETRIES: SYN retransmissions before connect() fails.
+ * @XTCP_SYSCTL_SYNACK_RETRIES: SYN-ACK retransmissions before a child
+ *	is dropped.
+ * @XTCP_SYSCTL_RETRIES2: retransmissions of data or FIN before the
+ *	connection is dropped.
+ * @XTCP_SYSCTL_RTO_INITIAL_MS: RTO before any RTT sample (RFC 6298: 1 s).
+ * @XTCP_SYSCTL_RTO_MAX_MS: ceiling of the backed-off RTO.
+ * @XTCP_SYSCTL_FIN_TIMEOUT_MS: how long an orphan waits in FIN_WAIT_2.
+ * @XTCP_SYSCTL_TW_TIMEOUT_MS: TIME_WAIT duration, 2*MSL.
+ * @XTCP_SYSCTL_MAX: count.
+ */
+enum xtcp_sysctl_id {
+	XTCP_SYSCTL_SYN_RETRIES,
+	XTCP_SYSCTL_SYNACK_RETRIES,
+	XTCP_SYSCTL_RETRIES2,
+	XTCP_SYSCTL_RTO_INITIAL_MS,
+	XTCP_SYSCTL_RTO_MAX_MS,
+	XTCP_SYSCTL_FIN_TIMEOUT_MS,
+	XTCP_SYSCTL_TW_TIMEOUT_MS,
+	XTCP_SYSCTL_MAX
+};
+
+/**
  * struct xtcp_net - per-network-namespace state.
- * @mib: per-CPU counters; written with interrupts possibly off, read
- *	by summing all CPUs.
+ * @mib: per-CPU counters; summed over all CPUs when read.
+ * @ctl_sk: kernel socket that sends replies no socket owns (RSTs to
+ *	closed ports, ACKs from TIME_WAIT).
  * @port_range: ephemeral port range [lo, hi], net.xtcp.ip_local_port_range.
  * @port_range_lock: protects @port_range: the sysctl handler writes the
  *	pair under it, readers retry on it (xtcp_port_range_read()), so
  *	lo <= hi always holds for what a reader sees.
+ * @sysctl: the integer net.xtcp.* values, by &enum xtcp_sysctl_id; each
+ *	a single word read with READ_ONCE (xtcp_sysctl()).
  * @sysctl_hdr: the registered net.xtcp table of this namespace.
  */
 struct xtcp_net {
 	struct xtcp_mib __percpu *mib;
+	struct sock *ctl_sk;
 	int port_range[2];
 	seqlock_t port_range_lock;
+	int sysctl[XTCP_SYSCTL_MAX];
 	struct ctl_table_header *sysctl_hdr;
 };
 
@@ -91,9 +292,121 @@ struct xtcp_net *xtcp_pernet(const struct net *net);
 
 #define XTCP_INC_STATS(net, field) \
 	this_cpu_inc(xtcp_pernet(net)->mib->mibs[field])
+#define XTCP_DEC_STATS(net, field) \
+	this_cpu_dec(xtcp_pernet(net)->mib->mibs[field])
+/* Read one net.xtcp.* integer of @net (&enum xtcp_sysctl_id @id). */
+#define xtcp_sysctl(net, id) READ_ONCE(xtcp_pernet(net)->sysctl[(id)])
 
 unsigned long xtcp_mib_read(const struct net *net, enum xtcp_mib_field field);
 extern const char *const xtcp_mib_names[XTCP_MIB_MAX];
+
+#define XTCP_DEFAULT_MSS	536	/* RFC 9293 §3.7.1 */
+#define XTCP_MAX_WINDOW		65535U	/* no window scaling yet */
+
+/* af_xtcp.c */
+extern struct proto xtcp_proto;
+
+/* socket.c */
+struct sock *xtcp_sock_alloc(struct net *net, struct socket *sock, gfp_t gfp,
+			     int kern);
+void xtcp_write_queue_purge(struct sock *sk);
+int xtcp_route(struct sock *sk);
+void xtcp_set_peer_mss(struct sock *sk, u16 peer_mss);
+void xtcp_init_seq(struct sock *sk);
+int xtcp_bind(struct socket *sock, struct sockaddr *uaddr, int addr_len);
+int xtcp_connect(struct socket *sock, struct sockaddr *uaddr, int addr_len,
+		 int flags);
+int xtcp_accept(struct socket *sock, struct socket *newsock, int flags);
+int xtcp_getname(struct socket *sock, struct sockaddr *uaddr, int peer);
+int xtcp_shutdown(struct socket *sock, int how);
+int xtcp_release(struct socket *sock);
+__poll_t xtcp_poll(struct file *file, struct socket *sock, poll_table *wait);
+int xtcp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg);
+
+/* stream.c */
+int xtcp_inq(const struct sock *sk);
+int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len);
+int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len, int flags);
+
+/* listen.c */
+int xtcp_listen(struct socket *sock, int backlog);
+void xtcp_listen_syn(struct sock *lsk, struct sk_buff *skb);
+void xtcp_child_established(struct sock *sk);
+void xtcp_child_drop(struct sock *sk);
+void xtcp_listen_stop(struct sock *lsk);
+bool xtcp_accept_ready(const struct sock *lsk);
+struct sock *xtcp_accept_sk(struct sock *lsk, int flags, int *err);
+
+/* state.c */
+int xtcp_next_state(int state, enum xtcp_event ev);
+bool xtcp_transition(struct sock *sk, enum xtcp_event ev);
+void xtcp_set_closed(struct sock *sk);
+void xtcp_done(struct sock *sk);
+void xtcp_abort(struct sock *sk, int err, bool send_rst);
+
+/* input.c */
+int xtcp_input_init(void);
+void xtcp_input_exit(void);
+int xtcp_rcv(struct sock *sk, struct sk_buff *skb);
+
+/* output.c */
+u16 xtcp_select_window(struct sock *sk);
+int xtcp_send_syn(struct sock *sk);
+int xtcp_send_synack(struct sock *sk);
+void xtcp_send_ack(struct sock *sk);
+void xtcp_send_active_reset(struct sock *sk);
+void xtcp_write_xmit(struct sock *sk);
+bool xtcp_retransmit_head(struct sock *sk);
+void xtcp_queue_fin(struct sock *sk);
+void xtcp_v4_send_reply(struct net *net, const struct sk_buff *in, u32 seq,
+			u32 ack, u8 flags, u16 win);
+void xtcp_v4_send_reset(struct net *net, const struct sk_buff *in);
+
+/* timer.c */
+void xtcp_timers_init(struct sock *sk);
+void xtcp_timers_stop(struct sock *sk);
+void xtcp_release_cb(struct sock *sk);
+void xtcp_timer_data_sent(struct sock *sk);
+void xtcp_timer_ack_progress(struct sock *sk);
+void xtcp_timer_orphan_fin_wait2(struct sock *sk);
+
+/* timewait.c */
+int xtcp_tw_init(void);
+void xtcp_tw_exit(void);
+void xtcp_enter_time_wait(struct sock *sk);
+bool xtcp_tw_rcv(struct xtcp_tw *tw, struct sk_buff *skb);
+void xtcp_tw_put(struct xtcp_tw *tw);
+void xtcp_tw_purge_net(struct net *net);
+
+/* hash.c */
+int xtcp_hash_init(void);
+void xtcp_hash_exit(void);
+int xtcp_bind_port(struct sock *sk, __be32 addr, u16 port);
+void xtcp_bind_inherit(struct sock *child, const struct sock *parent);
+void xtcp_bind_set_saddr(struct sock *sk, __be32 saddr);
+int xtcp_listen_check(struct sock *sk);
+void xtcp_unbind(struct sock *sk);
+int xtcp_hash_connection(struct sock *sk);
+void xtcp_hash_listener(struct sock *sk);
+void xtcp_unhash(struct sock *sk);
+void xtcp_tw_hash(struct xtcp_tw *tw, struct sock *sk);
+bool xtcp_tw_unhash(struct xtcp_tw *tw);
+struct sock *xtcp_lookup(struct net *net, __be32 saddr, __be16 sport,
+			 __be32 daddr, __be16 dport, int dif);
+void xtcp_tw_collect(const struct net *net, struct hlist_head *list);
+
+/**
+ * struct xtcp_walk - a visit of every socket of a namespace.
+ * @fn: called on each entry under a table lock; must not sleep.  An
+ *	entry in XTCP_TIME_WAIT is a struct xtcp_tw.
+ * @arg: passed to @fn.
+ */
+struct xtcp_walk {
+	void (*fn)(struct sock *sk, void *arg);
+	void *arg;
+};
+
+void xtcp_walk_bound(const struct net *net, const struct xtcp_walk *walk);
 
 /* netns.c */
 int xtcp_netns_init(void);
@@ -109,27 +422,6 @@ void xtcp_sysctl_net_exit(struct net *net);
 const char *xtcp_state_name(int state);
 int xtcp_proc_net_init(struct net *net);
 void xtcp_proc_net_exit(struct net *net);
-
-/* hash.c */
-int xtcp_hash_init(void);
-void xtcp_hash_exit(void);
-int xtcp_bind_port(struct sock *sk, __be32 addr, u16 port);
-void xtcp_unbind(struct sock *sk);
-/**
- * struct xtcp_walk - a visit of every socket of a namespace.
- * @fn: called on each socket under a table lock; must not sleep.
- * @arg: passed to @fn.
- */
-struct xtcp_walk {
-	void (*fn)(struct sock *sk, void *arg);
-	void *arg;
-};
-
-void xtcp_walk_bound(const struct net *net, const struct xtcp_walk *walk);
-
-/* input.c */
-int xtcp_input_init(void);
-void xtcp_input_exit(void);
 
 /* wire.c: pure functions on packets, covered by KUnit */
 
@@ -148,7 +440,32 @@ enum xtcp_hdr_verdict {
 	XTCP_HDR_BAD_FLAGS,
 };
 
+/**
+ * struct xtcp_hdr_fields - what xtcp_build_header() writes.
+ * @sport: source port.
+ * @dport: destination port.
+ * @seq: sequence number.
+ * @ack: acknowledgment number.
+ * @flags: TCP flag byte (TCPHDR_*).
+ * @window: window field, already scaled.
+ * @mss: MSS option value, or 0 for none.
+ */
+struct xtcp_hdr_fields {
+	__be16 sport;
+	__be16 dport;
+	u32 seq;
+	u32 ack;
+	u8 flags;
+	u16 window;
+	u16 mss;
+};
+
 enum xtcp_hdr_verdict xtcp_hdr_check(const struct tcphdr *th, unsigned int len);
+void xtcp_parse_options(const struct tcphdr *th, struct xtcp_opts *opts);
+unsigned int xtcp_build_header(struct tcphdr *th, const struct xtcp_hdr_fields *f);
+u32 xtcp_isn_hash(const siphash_key_t *key, __be32 saddr, __be32 daddr,
+		  __be16 sport, __be16 dport, u64 clock_ns);
+bool xtcp_seq_acceptable(u32 rcv_nxt, u32 rcv_wnd, u32 seq, u32 len);
 __sum16 xtcp_csum(__be32 saddr, __be32 daddr, u8 proto, const void *seg,
 		  unsigned int len);
 

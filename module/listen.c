@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Passive open: listen(), SYNs arriving at a listener, the queue of
+ * children, and accept().
+ *
+ * A SYN to a listener creates a full child socket at once, in SYN_RECV,
+ * entered in the connection table and appended to the listener's
+ * accept_q.  The queue keeps children in arrival order; accept() takes
+ * the first one past SYN_RECV.  synq_len counts children still in
+ * SYN_RECV, sk_ack_backlog the established ones not yet accepted; both
+ * are bounded by the listen() backlog, and a SYN beyond either bound is
+ * dropped and counted (ListenOverflows/ListenDrops), so the peer
+ * retries as with TCP.
+ *
+ * Ownership: a queued child's creation reference belongs to the queue
+ * until accept() hands it to the new file; a child holds a reference on
+ * its listener while child->parent is set.  Lock order: a child's
+ * socket lock, then the listener's accept_lock.
+ */
+#include <net/tcp.h>
+
+#include "xtcp.h"
+
+enum {
+	XTCP_CHILD_SYNRECV = 1,
+	XTCP_CHILD_ESTAB,
+};
+
+/**
+ * xtcp_listen() - proto_ops->listen.
+ * @sock: the socket.
+ * @backlog: bound of each queue; clamped by net.core.somaxconn.
+ *
+ * Return: 0, -EINVAL if the socket is connected or connecting, or
+ * -EADDRINUSE if another socket listens on the port.
+ */
+int xtcp_listen(struct socket *sock, int backlog)
+{
+	struct sock *sk = sock->sk;
+	int err = -EINVAL;
+
+	lock_sock(sk);
+	if (sock->state != SS_UNCONNECTED)
+		goto out;
+	if (sk->sk_state == XTCP_LISTEN) {
+		WRITE_ONCE(sk->sk_max_ack_backlog, max(backlog, 0));
+		err = 0;
+		goto out;
+	}
+	if (sk->sk_state != XTCP_CLOSE)
+		goto out;
+	if (xtcp_sk(sk)->bhash < 0) {
+		err = xtcp_bind_port(sk, 0, 0);
+		if (err)
+			goto out;
+	}
+	err = xtcp_listen_check(sk);
+	if (err)
+		goto out;
+	WRITE_ONCE(sk->sk_max_ack_backlog, max(backlog, 0));
+	sk->sk_ack_backlog = 0;
+	xtcp_transition(sk, XTCP_EV_LISTEN);
+	xtcp_hash_listener(sk);
+out:
+	release_sock(sk);
+	return err;
+}
+
+/* Copy what a child inherits from its listener. */
+static void xtcp_child_inherit(struct sock *child, const struct sock *lsk)
+{
+	child->sk_rcvbuf = lsk->sk_rcvbuf;
+	child->sk_sndbuf = lsk->sk_sndbuf;
+	child->sk_userlocks = lsk->sk_userlocks & ~SOCK_BINDADDR_LOCK;
+	child->sk_reuse = lsk->sk_reuse;
+	child->sk_bound_dev_if = lsk->sk_bound_dev_if;
+	child->sk_mark = lsk->sk_mark;
+	child->sk_priority = lsk->sk_priority;
+	child->sk_uid = lsk->sk_uid;
+	child->sk_lingertime = lsk->sk_lingertime;
+	sock_copy_flags(child, lsk);
+	inet_sk(child)->uc_ttl = inet_sk(lsk)->uc_ttl;
+	inet_sk(child)->tos = inet_sk(lsk)->tos;
+}
+
+/**
+ * xtcp_listen_syn() - a SYN arrived at a listener: make a child.
+ * @lsk: the listener, locked.
+ * @skb: the SYN; the caller frees it.
+ */
+void xtcp_listen_syn(struct sock *lsk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xl = xtcp_sk(lsk);
+	struct net *net = sock_net(lsk);
+	const struct tcphdr *th = tcp_hdr(skb);
+	const struct iphdr *iph = ip_hdr(skb);
+	u32 max = READ_ONCE(lsk->sk_max_ack_backlog);
+	struct xtcp_opts opts;
+	struct xtcp_sock *xs;
+	struct sock *sk;
+
+	if (sk_acceptq_is_full(lsk)) {
+		XTCP_INC_STATS(net, XTCP_MIB_LISTENOVERFLOWS);
+		goto drop;
+	}
+	if (READ_ONCE(xl->synq_len) > max)
+		goto drop;
+
+	sk = xtcp_sock_alloc(net, NULL, GFP_ATOMIC, lsk->sk_kern_sock);
+	if (!sk)
+		goto drop;
+	xs = xtcp_sk(sk);
+	bh_lock_sock_nested(sk);
+	xtcp_child_inherit(sk, lsk);
+	sk->sk_daddr = iph->saddr;
+	sk->sk_dport = th->source;
+	inet_sk(sk)->inet_saddr = iph->daddr;
+	sk->sk_rcv_saddr = iph->daddr;
+	xtcp_bind_inherit(sk, lsk);
+	if (xtcp_route(sk)) {
+		xtcp_done(sk);
+		goto drop_child;
+	}
+	xtcp_parse_options(th, &opts);
+	xtcp_set_peer_mss(sk, opts.mss);
+	xtcp_init_seq(sk);
+	xs->irs = XTCP_SKB_CB(skb)->seq;
+	xs->rcv_nxt = xs->irs + 1;
+	xs->rcv_wup = xs->rcv_nxt;
+	xs->copied_seq = xs->rcv_nxt;
+	xs->snd_wnd = ntohs(th->window);
+	xs->snd_wl1 = xs->irs;
+	xs->snd_wl2 = xs->iss;
+	inet_sk_set_state(sk, xtcp_next_state(XTCP_LISTEN, XTCP_EV_RCV_SYN));
+	if (xtcp_hash_connection(sk)) {
+		xtcp_done(sk);
+		goto drop_child;
+	}
+
+	sock_hold(lsk);
+	xs->parent = lsk;
+	spin_lock(&xl->accept_lock);
+	list_add_tail(&xs->accept_node, &xl->accept_q);
+	xs->in_acceptq = XTCP_CHILD_SYNRECV;
+	WRITE_ONCE(xl->synq_len, xl->synq_len + 1);
+	spin_unlock(&xl->accept_lock);
+	XTCP_INC_STATS(net, XTCP_MIB_PASSIVEOPENS);
+
+	xtcp_send_synack(sk);
+	xtcp_timer_data_sent(sk);
+	bh_unlock_sock(sk);
+	return;
+
+drop_child:
+	bh_unlock_sock(sk);
+	sock_put(sk);
+drop:
+	XTCP_INC_STATS(net, XTCP_MIB_LISTENDROPS);
+}
+
+/**
+ * xtcp_child_established() - a child finished its handshake.
+ * @sk: the child, locked, now ESTABLISHED.
+ */
+void xtcp_child_established(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sock *lsk = xs->parent;
+	struct xtcp_sock *xl = xtcp_sk(lsk);
+	bool wake = false;
+
+	spin_lock_bh(&xl->accept_lock);
+	if (xs->in_acceptq == XTCP_CHILD_SYNRECV) {
+		xs->in_acceptq = XTCP_CHILD_ESTAB;
+		WRITE_ONCE(xl->synq_len, xl->synq_len - 1);
+		sk_acceptq_added(lsk);
+		wake = true;
+	}
+	spin_unlock_bh(&xl->accept_lock);
+	if (wake)
+		lsk->sk_data_ready(lsk);
+}
+
+/* Take @sk off its listener's queue; false if accept() already did. */
+static bool xtcp_child_unlink(struct sock *lsk, struct sock *sk)
+{
+	struct xtcp_sock *xl = xtcp_sk(lsk), *xs = xtcp_sk(sk);
+	bool did = false;
+
+	spin_lock_bh(&xl->accept_lock);
+	if (xs->in_acceptq) {
+		list_del_init(&xs->accept_node);
+		if (xs->in_acceptq == XTCP_CHILD_SYNRECV)
+			WRITE_ONCE(xl->synq_len, xl->synq_len - 1);
+		else
+			sk_acceptq_removed(lsk);
+		xs->in_acceptq = 0;
+		did = true;
+	}
+	spin_unlock_bh(&xl->accept_lock);
+	return did;
+}
+
+/**
+ * xtcp_child_drop() - a child died before accept(): leave the queue.
+ * @sk: the child, locked, closed; the caller holds a reference.
+ *
+ * If accept() has already taken the child, accept() owns it and will
+ * find it closed; nothing is done here.
+ */
+void xtcp_child_drop(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sock *lsk = xs->parent;
+
+	if (!xtcp_child_unlink(lsk, sk))
+		return;
+	xs->parent = NULL;
+	sock_orphan(sk);
+	xtcp_unbind(sk);
+	sock_put(lsk);
+	sock_put(sk);		/* the queue's reference; the caller has one */
+}
+
+/**
+ * xtcp_listen_stop() - close a listener: reset and free every child.
+ * @lsk: the listener, owned by the caller (lock_sock()).
+ */
+void xtcp_listen_stop(struct sock *lsk)
+{
+	struct xtcp_sock *xl = xtcp_sk(lsk);
+
+	xtcp_unhash(lsk);
+	xtcp_transition(lsk, XTCP_EV_CLOSE);
+	for (;;) {
+		struct xtcp_sock *xs;
+		struct sock *sk;
+
+		spin_lock_bh(&xl->accept_lock);
+		xs = list_first_entry_or_null(&xl->accept_q, struct xtcp_sock,
+					      accept_node);
+		spin_unlock_bh(&xl->accept_lock);
+		if (!xs)
+			break;
+		sk = &xs->inet.sk;
+		if (!xtcp_child_unlink(lsk, sk))
+			continue;
+		lock_sock_nested(sk, SINGLE_DEPTH_NESTING);
+		if (sk->sk_state != XTCP_CLOSE) {
+			xtcp_send_active_reset(sk);
+			xtcp_done(sk);
+		}
+		xs->parent = NULL;
+		sock_orphan(sk);
+		xtcp_unbind(sk);
+		release_sock(sk);
+		sock_put(lsk);
+		sock_put(sk);
+	}
+}
+
+/* The first established child, taken off the queue; or NULL. */
+static struct sock *xtcp_accept_dequeue(struct sock *lsk)
+{
+	struct xtcp_sock *xl = xtcp_sk(lsk), *xs;
+	struct sock *found = NULL;
+
+	spin_lock_bh(&xl->accept_lock);
+	list_for_each_entry(xs, &xl->accept_q, accept_node) {
+		if (xs->in_acceptq == XTCP_CHILD_ESTAB) {
+			list_del_init(&xs->accept_node);
+			xs->in_acceptq = 0;
+			sk_acceptq_removed(lsk);
+			found = &xs->inet.sk;
+			break;
+		}
+	}
+	spin_unlock_bh(&xl->accept_lock);
+	return found;
+}
+
+/**
+ * xtcp_accept_ready() - has a listener a child to accept?
+ * @lsk: the listener.
+ *
+ * Return: true if accept() would not block.
+ */
+bool xtcp_accept_ready(const struct sock *lsk)
+{
+	return READ_ONCE(lsk->sk_ack_backlog) > 0;
+}
+
+static int xtcp_accept_wait(struct sock *lsk, long *timeo)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+
+	add_wait_queue(sk_sleep(lsk), &wait);
+	sk_wait_event(lsk, timeo, xtcp_accept_ready(lsk) ||
+		      lsk->sk_state != XTCP_LISTEN, &wait);
+	remove_wait_queue(sk_sleep(lsk), &wait);
+	return 0;
+}
+
+/**
+ * xtcp_accept_sk() - wait for and take an established child.
+ * @lsk: the listener.
+ * @flags: O_NONBLOCK from the file.
+ * @err: set on failure.
+ *
+ * Return: the child, its reference now the caller's, or NULL.
+ */
+struct sock *xtcp_accept_sk(struct sock *lsk, int flags, int *err)
+{
+	long timeo = sock_rcvtimeo(lsk, flags & O_NONBLOCK);
+	struct sock *sk = NULL;
+
+	lock_sock(lsk);
+	*err = -EINVAL;
+	while (lsk->sk_state == XTCP_LISTEN) {
+		sk = xtcp_accept_dequeue(lsk);
+		if (sk)
+			break;
+		*err = -EAGAIN;
+		if (!timeo)
+			break;
+		if (signal_pending(current)) {
+			*err = sock_intr_errno(timeo);
+			break;
+		}
+		xtcp_accept_wait(lsk, &timeo);
+		*err = -EINVAL;
+	}
+	release_sock(lsk);
+	if (!sk)
+		return NULL;
+
+	lock_sock(sk);
+	xtcp_sk(sk)->parent = NULL;
+	release_sock(sk);
+	sock_put(lsk);
+	*err = 0;
+	return sk;
+}

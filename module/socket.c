@@ -1,0 +1,633 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The socket calls other than data transfer (stream.c) and passive
+ * open (listen.c): allocation, bind, connect, shutdown, close, poll,
+ * names and ioctls.  Errors follow what Linux TCP returns for the same
+ * mistake.
+ */
+#include <linux/capability.h>
+#include <linux/in.h>
+#include <linux/sockios.h>
+#include <asm/ioctls.h>
+#include <net/ip.h>
+#include <net/route.h>
+#include <net/tcp.h>
+
+#include "xtcp.h"
+
+static void xtcp_sock_destruct(struct sock *sk)
+{
+	struct inet_sock *inet = inet_sk(sk);
+
+	__skb_queue_purge(&sk->sk_receive_queue);
+	__skb_queue_purge(&sk->sk_error_queue);
+	__skb_queue_purge(&sk->sk_write_queue);
+	dst_release(rcu_dereference_protected(sk->sk_dst_cache, 1));
+	kfree(rcu_dereference_protected(inet->inet_opt, 1));
+}
+
+/* Wake writers once a third of the send buffer is free again. */
+static void xtcp_write_space(struct sock *sk)
+{
+	struct socket *sock = sk->sk_socket;
+	struct socket_wq *wq;
+
+	if (!sock || !sk_stream_is_writeable(sk))
+		return;
+	clear_bit(SOCK_NOSPACE, &sock->flags);
+	rcu_read_lock();
+	wq = rcu_dereference(sk->sk_wq);
+	if (skwq_has_sleeper(wq))
+		wake_up_interruptible_poll(&wq->wait, EPOLLOUT | EPOLLWRNORM |
+					   EPOLLWRBAND);
+	if (wq && wq->fasync_list && !(sk->sk_shutdown & SEND_SHUTDOWN))
+		sock_wake_async(wq, SOCK_WAKE_SPACE, POLL_OUT);
+	rcu_read_unlock();
+}
+
+/**
+ * xtcp_sock_alloc() - allocate and initialise an xtcp socket.
+ * @net: its namespace.
+ * @sock: the user's socket, or NULL for a child made by a listener.
+ * @gfp: allocation flags (GFP_ATOMIC for children made in softirq).
+ * @kern: a kernel socket.
+ *
+ * Return: the socket in CLOSED, with one reference, or NULL.
+ */
+struct sock *xtcp_sock_alloc(struct net *net, struct socket *sock, gfp_t gfp,
+			     int kern)
+{
+	struct xtcp_sock *xs;
+	struct sock *sk;
+
+	sk = sk_alloc(net, xtcp_family, gfp, &xtcp_proto, kern);
+	if (!sk)
+		return NULL;
+	sock_init_data(sock, sk);
+	sk->sk_protocol = xtcp_ipproto;
+	sk->sk_state = XTCP_CLOSE;
+	sk->sk_destruct = xtcp_sock_destruct;
+	sk->sk_write_space = xtcp_write_space;
+	sk->sk_backlog_rcv = xtcp_rcv;
+
+	inet_sk(sk)->uc_ttl = -1;
+	inet_sk(sk)->mc_ttl = 1;
+	inet_sk(sk)->pmtudisc = IP_PMTUDISC_WANT;
+
+	xs = xtcp_sk(sk);
+	xs->bhash = -1;
+	xs->ehash = -1;
+	xs->advmss = XTCP_DEFAULT_MSS;
+	xs->mss = XTCP_DEFAULT_MSS;
+	spin_lock_init(&xs->accept_lock);
+	INIT_LIST_HEAD(&xs->accept_q);
+	INIT_LIST_HEAD(&xs->accept_node);
+	xtcp_timers_init(sk);
+	return sk;
+}
+
+/**
+ * xtcp_write_queue_purge() - drop everything not yet acknowledged.
+ * @sk: the socket, locked.
+ */
+void xtcp_write_queue_purge(struct sock *sk)
+{
+	struct sk_buff *skb;
+
+	while ((skb = __skb_dequeue(&sk->sk_write_queue))) {
+		sk_wmem_queued_add(sk, -skb->truesize);
+		kfree_skb(skb);
+	}
+	xtcp_sk(sk)->send_head = NULL;
+}
+
+/**
+ * xtcp_route() - route a socket to its peer and size its segments.
+ * @sk: the socket, locked, with its addresses and ports set.
+ *
+ * Return: 0, or a negative errno from routing.
+ */
+int xtcp_route(struct sock *sk)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	struct flowi4 *fl4 = &inet->cork.fl.u.ip4;
+	struct rtable *rt;
+	unsigned int mss;
+
+	rt = ip_route_output_ports(sock_net(sk), fl4, sk, inet->inet_daddr,
+				   inet->inet_saddr, inet->inet_dport,
+				   inet->inet_sport, xtcp_ipproto,
+				   RT_TOS(inet->tos), sk->sk_bound_dev_if);
+	if (IS_ERR(rt))
+		return PTR_ERR(rt);
+	if (rt->rt_flags & (RTCF_MULTICAST | RTCF_BROADCAST)) {
+		ip_rt_put(rt);
+		return -ENETUNREACH;
+	}
+	sk_setup_caps(sk, &rt->dst);
+	/* No offloads: xtcp computes its own checksums in software. */
+	sk->sk_route_caps = 0;
+	mss = dst_mtu(&rt->dst) - sizeof(struct iphdr) - sizeof(struct tcphdr);
+	xtcp_sk(sk)->advmss = clamp_t(unsigned int, mss, 88, 65495);
+	xtcp_sk(sk)->mss = xtcp_sk(sk)->advmss;
+	return 0;
+}
+
+/**
+ * xtcp_set_peer_mss() - honour the MSS option of the peer's SYN.
+ * @sk: the socket, locked, routed.
+ * @peer_mss: the option's value, or 0 if absent (RFC 9293: 536).
+ */
+void xtcp_set_peer_mss(struct sock *sk, u16 peer_mss)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!peer_mss)
+		peer_mss = XTCP_DEFAULT_MSS;
+	xs->mss = clamp_t(u16, peer_mss, 88, xs->advmss);
+}
+
+/**
+ * xtcp_init_seq() - choose the ISN (RFC 6528) and set the send side.
+ * @sk: the socket, locked, with its 4-tuple set.
+ */
+void xtcp_init_seq(struct sock *sk)
+{
+	static siphash_key_t key;
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct inet_sock *inet = inet_sk(sk);
+
+	net_get_random_once(&key, sizeof(key));
+	xs->iss = xtcp_isn_hash(&key, inet->inet_saddr, inet->inet_daddr,
+				inet->inet_sport, inet->inet_dport,
+				ktime_get_real_ns());
+	xs->snd_una = xs->iss;
+	xs->snd_nxt = xs->iss + 1;
+	xs->write_seq = xs->iss + 1;
+}
+
+/*
+ * Check a user's struct sockaddr_in the way TCP checks it.  AF_XTCP and
+ * AF_INET are both accepted; AF_UNSPEC only with INADDR_ANY, as TCP
+ * accepts it for old programs.
+ */
+static int xtcp_check_sockaddr(const struct sockaddr *uaddr, int addr_len)
+{
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)uaddr;
+
+	if (addr_len < (int)sizeof(*sin))
+		return -EINVAL;
+	if (sin->sin_family == xtcp_family || sin->sin_family == AF_INET)
+		return 0;
+	if (sin->sin_family == AF_UNSPEC &&
+	    sin->sin_addr.s_addr == htonl(INADDR_ANY))
+		return 0;
+	return -EAFNOSUPPORT;
+}
+
+/**
+ * xtcp_bind() - proto_ops->bind.
+ * @sock: the socket.
+ * @uaddr: a struct sockaddr_in.
+ * @addr_len: its length.
+ *
+ * Return: 0 or the errno TCP gives: EINVAL, EAFNOSUPPORT,
+ * EADDRNOTAVAIL, EACCES, EADDRINUSE.
+ */
+int xtcp_bind(struct socket *sock, struct sockaddr *uaddr, int addr_len)
+{
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)uaddr;
+	struct sock *sk = sock->sk;
+	struct net *net = sock_net(sk);
+	struct inet_sock *inet = inet_sk(sk);
+	u16 port;
+	int chk, err;
+
+	err = xtcp_check_sockaddr(uaddr, addr_len);
+	if (err)
+		return err;
+
+	chk = inet_addr_type(net, sin->sin_addr.s_addr);
+	if (!inet_addr_valid_or_nonlocal(net, inet, sin->sin_addr.s_addr, chk))
+		return -EADDRNOTAVAIL;
+
+	port = ntohs(sin->sin_port);
+	if (port && inet_port_requires_bind_service(net, port) &&
+	    !ns_capable(net->user_ns, CAP_NET_BIND_SERVICE))
+		return -EACCES;
+
+	lock_sock(sk);
+	if (sk->sk_state != XTCP_CLOSE || inet->inet_num) {
+		err = -EINVAL;
+		goto out;
+	}
+	err = xtcp_bind_port(sk, sin->sin_addr.s_addr, port);
+	if (err)
+		goto out;
+	/* A multicast or broadcast address may be bound but not sent from. */
+	if (chk == RTN_MULTICAST || chk == RTN_BROADCAST)
+		inet->inet_saddr = 0;
+	if (sin->sin_addr.s_addr)
+		sk->sk_userlocks |= SOCK_BINDADDR_LOCK;
+	if (port)
+		sk->sk_userlocks |= SOCK_BINDPORT_LOCK;
+out:
+	release_sock(sk);
+	return err;
+}
+
+/* Active open: route, take a port, send the SYN.  Socket locked. */
+static int xtcp_v4_connect(struct sock *sk, const struct sockaddr_in *usin)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	struct net *net = sock_net(sk);
+	int err;
+
+	if (!usin->sin_port)
+		return -EADDRNOTAVAIL;
+	inet->inet_daddr = usin->sin_addr.s_addr;
+	inet->inet_dport = usin->sin_port;
+	err = xtcp_route(sk);
+	if (err)
+		goto fail;
+	if (xtcp_sk(sk)->bhash < 0) {
+		err = xtcp_bind_port(sk, inet->cork.fl.u.ip4.saddr, 0);
+		if (err)
+			goto fail;
+	} else if (!inet->inet_saddr) {
+		xtcp_bind_set_saddr(sk, inet->cork.fl.u.ip4.saddr);
+	}
+	/* The route was chosen before the port; fix its flow's port. */
+	inet->cork.fl.u.ip4.fl4_sport = inet->inet_sport;
+	err = xtcp_hash_connection(sk);
+	if (err)
+		goto fail;
+
+	xtcp_init_seq(sk);
+	xtcp_transition(sk, XTCP_EV_CONNECT);
+	XTCP_INC_STATS(net, XTCP_MIB_ACTIVEOPENS);
+	xtcp_send_syn(sk);
+	xtcp_timer_data_sent(sk);
+	return 0;
+
+fail:
+	inet->inet_daddr = 0;
+	inet->inet_dport = 0;
+	if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK))
+		xtcp_unbind(sk);
+	sk_dst_reset(sk);
+	return err;
+}
+
+static bool xtcp_connecting(const struct sock *sk)
+{
+	return sk->sk_state == XTCP_SYN_SENT || sk->sk_state == XTCP_SYN_RECV;
+}
+
+/**
+ * xtcp_connect() - proto_ops->connect: blocking or not, as TCP.
+ * @sock: the socket.
+ * @uaddr: the peer, a struct sockaddr_in.
+ * @addr_len: its length.
+ * @flags: file flags (O_NONBLOCK).
+ *
+ * Return: 0; -EINPROGRESS, -EALREADY, -EISCONN; the error that ended the
+ * attempt (ECONNREFUSED, ETIMEDOUT, ...); or an address error.
+ */
+int xtcp_connect(struct socket *sock, struct sockaddr *uaddr, int addr_len,
+		 int flags)
+{
+	const struct sockaddr_in *usin = (const struct sockaddr_in *)uaddr;
+	struct sock *sk = sock->sk;
+	long timeo;
+	int err;
+
+	if (addr_len < (int)sizeof(usin->sin_family))
+		return -EINVAL;
+	err = xtcp_check_sockaddr(uaddr, addr_len);
+	if (err)
+		return err;
+
+	lock_sock(sk);
+	switch (sock->state) {
+	case SS_CONNECTED:
+		err = -EISCONN;
+		goto out;
+	case SS_CONNECTING:
+		err = xtcp_connecting(sk) ? -EALREADY : -EISCONN;
+		if (sk->sk_state == XTCP_CLOSE)
+			err = sock_error(sk) ?: -ECONNABORTED;
+		if (err != -EALREADY) {
+			sock->state = err == -EISCONN ? SS_CONNECTED : SS_UNCONNECTED;
+			if (err == -EISCONN)
+				err = 0;
+			goto out;
+		}
+		break;
+	case SS_UNCONNECTED:
+		err = -EISCONN;
+		if (sk->sk_state != XTCP_CLOSE)
+			goto out;
+		err = xtcp_v4_connect(sk, usin);
+		if (err)
+			goto out;
+		sock->state = SS_CONNECTING;
+		err = -EINPROGRESS;
+		break;
+	default:
+		err = -EINVAL;
+		goto out;
+	}
+
+	timeo = sock_sndtimeo(sk, flags & O_NONBLOCK);
+	if (xtcp_connecting(sk)) {
+		DEFINE_WAIT_FUNC(wait, woken_wake_function);
+
+		if (!timeo)
+			goto out;	/* -EINPROGRESS or -EALREADY */
+		add_wait_queue(sk_sleep(sk), &wait);
+		while (xtcp_connecting(sk) && timeo && !signal_pending(current))
+			sk_wait_event(sk, &timeo, !xtcp_connecting(sk), &wait);
+		remove_wait_queue(sk_sleep(sk), &wait);
+		if (xtcp_connecting(sk)) {
+			err = timeo ? sock_intr_errno(timeo) : -EINPROGRESS;
+			goto out;
+		}
+	}
+	if (sk->sk_state == XTCP_CLOSE) {
+		err = sock_error(sk) ?: -ECONNABORTED;
+		sock->state = SS_UNCONNECTED;
+		goto out;
+	}
+	sock->state = SS_CONNECTED;
+	err = 0;
+out:
+	release_sock(sk);
+	return err;
+}
+
+/**
+ * xtcp_accept() - proto_ops->accept.
+ * @sock: the listening socket.
+ * @newsock: the socket to graft the child onto.
+ * @flags: file flags (O_NONBLOCK).
+ *
+ * Return: 0, -EAGAIN, -EINVAL if not listening, or -EINTR.
+ */
+int xtcp_accept(struct socket *sock, struct socket *newsock, int flags)
+{
+	struct sock *sk;
+	int err;
+
+	sk = xtcp_accept_sk(sock->sk, flags, &err);
+	if (!sk)
+		return err;
+	lock_sock(sk);
+	sock_graft(sk, newsock);
+	newsock->state = SS_CONNECTED;
+	release_sock(sk);
+	return 0;
+}
+
+/**
+ * xtcp_getname() - proto_ops->getname.
+ * @sock: the socket.
+ * @uaddr: receives a struct sockaddr_in with sin_family AF_XTCP.
+ * @peer: the peer's name rather than ours.
+ *
+ * Return: the length of the name, or -ENOTCONN for a peer that is not
+ * (or not yet) there.
+ */
+int xtcp_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
+{
+	struct sock *sk = sock->sk;
+	struct inet_sock *inet = inet_sk(sk);
+	DECLARE_SOCKADDR(struct sockaddr_in *, sin, uaddr);
+	int err = sizeof(*sin);
+
+	lock_sock(sk);
+	sin->sin_family = xtcp_family;
+	if (peer) {
+		if (!inet->inet_dport ||
+		    sk->sk_state == XTCP_CLOSE || sk->sk_state == XTCP_SYN_SENT) {
+			err = -ENOTCONN;
+			goto out;
+		}
+		sin->sin_port = inet->inet_dport;
+		sin->sin_addr.s_addr = inet->inet_daddr;
+	} else {
+		sin->sin_port = inet->inet_sport;
+		sin->sin_addr.s_addr = inet->inet_rcv_saddr ?: inet->inet_saddr;
+	}
+	memset(sin->sin_zero, 0, sizeof(sin->sin_zero));
+out:
+	release_sock(sk);
+	return err;
+}
+
+/* Close the send side: queue and push our FIN, if the state allows. */
+static void xtcp_send_fin(struct sock *sk)
+{
+	if (!xtcp_transition(sk, XTCP_EV_CLOSE))
+		return;
+	xtcp_queue_fin(sk);
+	xtcp_write_xmit(sk);
+}
+
+/**
+ * xtcp_shutdown() - proto_ops->shutdown.
+ * @sock: the socket.
+ * @how: SHUT_RD, SHUT_WR or SHUT_RDWR.
+ *
+ * Return: 0, -EINVAL for a bad @how, -ENOTCONN if never connected.
+ */
+int xtcp_shutdown(struct socket *sock, int how)
+{
+	struct sock *sk = sock->sk;
+	int err = 0;
+
+	how++;		/* SHUT_RD..SHUT_RDWR -> RCV_SHUTDOWN..SHUTDOWN_MASK */
+	if ((how & ~SHUTDOWN_MASK) || !how)
+		return -EINVAL;
+
+	lock_sock(sk);
+	if (sock->state == SS_CONNECTING && xtcp_connecting(sk))
+		sock->state = SS_DISCONNECTING;
+	switch (sk->sk_state) {
+	case XTCP_CLOSE:
+		err = -ENOTCONN;
+		break;
+	case XTCP_LISTEN:
+		if (how & RCV_SHUTDOWN)
+			xtcp_listen_stop(sk);
+		else
+			err = -ENOTCONN;
+		break;
+	case XTCP_SYN_SENT:
+		xtcp_done(sk);
+		break;
+	default:
+		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | how);
+		if (how & SEND_SHUTDOWN)
+			xtcp_send_fin(sk);
+	}
+	sk->sk_state_change(sk);
+	release_sock(sk);
+	return err;
+}
+
+static bool xtcp_fin_pending(const struct sock *sk)
+{
+	return sk->sk_state == XTCP_FIN_WAIT1 || sk->sk_state == XTCP_CLOSING ||
+	       sk->sk_state == XTCP_LAST_ACK;
+}
+
+/* SO_LINGER with a timeout: wait for our FIN to be acknowledged. */
+static void xtcp_linger_wait(struct sock *sk, long timeo)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+
+	add_wait_queue(sk_sleep(sk), &wait);
+	while (xtcp_fin_pending(sk) && timeo && !signal_pending(current))
+		sk_wait_event(sk, &timeo, !xtcp_fin_pending(sk), &wait);
+	remove_wait_queue(sk_sleep(sk), &wait);
+}
+
+/**
+ * xtcp_release() - proto_ops->release: close().
+ * @sock: the socket.
+ *
+ * A graceful close sends FIN.  Unread received data, or SO_LINGER with
+ * a zero timeout, makes it an abort with RST (RFC 2525, as TCP).  With
+ * a non-zero SO_LINGER it blocks until the FIN is acknowledged or the
+ * time runs out.  The connection then lives on as an orphan until it
+ * closes or enters TIME_WAIT.
+ *
+ * Return: 0.
+ */
+int xtcp_release(struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+	bool unread;
+
+	if (!sk)
+		return 0;
+	lock_sock(sk);
+	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
+	unread = xtcp_inq(sk) > 0;
+	__skb_queue_purge(&sk->sk_receive_queue);
+
+	switch (sk->sk_state) {
+	case XTCP_LISTEN:
+		xtcp_listen_stop(sk);
+		break;
+	case XTCP_CLOSE:
+		break;
+	case XTCP_SYN_SENT:
+		xtcp_done(sk);
+		break;
+	default:
+		if (unread || (sock_flag(sk, SOCK_LINGER) && !sk->sk_lingertime)) {
+			xtcp_abort(sk, 0, true);
+			break;
+		}
+		xtcp_send_fin(sk);
+		if (sock_flag(sk, SOCK_LINGER))
+			xtcp_linger_wait(sk, sk->sk_lingertime);
+	}
+
+	sock_orphan(sk);
+	if (sk->sk_state == XTCP_FIN_WAIT2)
+		xtcp_timer_orphan_fin_wait2(sk);
+	if (sk->sk_state == XTCP_CLOSE) {
+		xtcp_timers_stop(sk);
+		xtcp_unhash(sk);
+		xtcp_unbind(sk);
+	}
+	release_sock(sk);
+	sock->sk = NULL;
+	sock_put(sk);
+	return 0;
+}
+
+/**
+ * xtcp_poll() - proto_ops->poll, following tcp_poll().
+ * @file: the file.
+ * @sock: the socket.
+ * @wait: the poll table.
+ *
+ * Return: the event mask.
+ */
+__poll_t xtcp_poll(struct file *file, struct socket *sock, poll_table *wait)
+{
+	struct sock *sk = sock->sk;
+	int state = inet_sk_state_load(sk);
+	u8 shutdown;
+	__poll_t mask = 0;
+
+	sock_poll_wait(file, sock, wait);
+	if (state == XTCP_LISTEN)
+		return xtcp_accept_ready(sk) ? EPOLLIN | EPOLLRDNORM : 0;
+
+	shutdown = READ_ONCE(sk->sk_shutdown);
+	if (shutdown == SHUTDOWN_MASK || state == XTCP_CLOSE)
+		mask |= EPOLLHUP;
+	if (shutdown & RCV_SHUTDOWN)
+		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
+
+	if (state != XTCP_SYN_SENT && state != XTCP_SYN_RECV) {
+		if (!skb_queue_empty_lockless(&sk->sk_receive_queue))
+			mask |= EPOLLIN | EPOLLRDNORM;
+		if (!(shutdown & SEND_SHUTDOWN)) {
+			if (sk_stream_is_writeable(sk)) {
+				mask |= EPOLLOUT | EPOLLWRNORM;
+			} else {
+				sk_set_bit(SOCKWQ_ASYNC_NOSPACE, sk);
+				set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+				/* Order NOSPACE before re-reading the queue
+				 * against xtcp_write_space(), as tcp_poll().
+				 */
+				smp_mb__after_atomic();
+				if (sk_stream_is_writeable(sk))
+					mask |= EPOLLOUT | EPOLLWRNORM;
+			}
+		} else {
+			mask |= EPOLLOUT | EPOLLWRNORM;
+		}
+	}
+	if (READ_ONCE(sk->sk_err) || !skb_queue_empty_lockless(&sk->sk_error_queue))
+		mask |= EPOLLERR;
+	return mask;
+}
+
+/**
+ * xtcp_ioctl() - proto_ops->ioctl: SIOCINQ and SIOCOUTQ, as TCP.
+ * @sock: the socket.
+ * @cmd: the request.
+ * @arg: user pointer to an int.
+ *
+ * Return: 0, -EINVAL on a listener, -ENOIOCTLCMD for others.
+ */
+int xtcp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
+{
+	struct sock *sk = sock->sk;
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int answ;
+
+	switch (cmd) {
+	case SIOCINQ:
+	case SIOCOUTQ:
+		if (sk->sk_state == XTCP_LISTEN)
+			return -EINVAL;
+		lock_sock(sk);
+		if (cmd == SIOCINQ)
+			answ = xtcp_inq(sk);
+		else
+			answ = xs->write_seq - xs->snd_una - (xs->fin_queued ? 1 : 0);
+		release_sock(sk);
+		if (answ < 0)
+			answ = 0;
+		return put_user(answ, (int __user *)arg);
+	}
+	return -ENOIOCTLCMD;
+}

@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xtcpcat: netcat for AF_XTCP.
+ *
+ *   xtcpcat [-s ADDR] -l -p PORT     listen, accept one connection
+ *   xtcpcat [-s ADDR] [-p PORT] HOST PORT    connect
+ *
+ * Copies standard input to the socket and the socket to standard
+ * output.  End of file on standard input shuts the send side down
+ * (half-close); the program exits when both directions are done.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "../uapi/linux/xtcp.h"
+
+static int xtcp_family(void)
+{
+	FILE *f = fopen("/sys/module/xtcp/parameters/family", "r");
+	int af = AF_XTCP;
+
+	if (f) {
+		if (fscanf(f, "%d", &af) != 1)
+			af = AF_XTCP;
+		fclose(f);
+	}
+	return af;
+}
+
+static void die_usage(void)
+{
+	fprintf(stderr,
+		"usage: xtcpcat [-s ADDR] -l -p PORT\n"
+		"       xtcpcat [-s ADDR] [-p PORT] HOST PORT\n");
+	exit(2);
+}
+
+static struct sockaddr_in addr(const char *ip, const char *port)
+{
+	struct sockaddr_in sin = { .sin_family = xtcp_family() };
+
+	if (ip && inet_pton(AF_INET, ip, &sin.sin_addr) != 1) {
+		fprintf(stderr, "xtcpcat: bad address %s\n", ip);
+		exit(2);
+	}
+	sin.sin_port = htons(port ? atoi(port) : 0);
+	return sin;
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		buf += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static int pump(int s)
+{
+	struct pollfd p[2] = { { .fd = 0, .events = POLLIN },
+			       { .fd = s, .events = POLLIN } };
+	static char buf[65536];
+	int in_open = 1, sock_open = 1;
+
+	while (in_open || sock_open) {
+		p[0].fd = in_open ? 0 : -1;
+		p[1].fd = sock_open ? s : -1;
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			perror("xtcpcat: poll");
+			return 1;
+		}
+		if (p[0].revents) {
+			ssize_t n = read(0, buf, sizeof(buf));
+
+			if (n < 0) {
+				perror("xtcpcat: read stdin");
+				return 1;
+			}
+			if (!n) {
+				in_open = 0;
+				if (shutdown(s, SHUT_WR)) {
+					perror("xtcpcat: shutdown");
+					return 1;
+				}
+			} else if (write_all(s, buf, n)) {
+				perror("xtcpcat: send");
+				return 1;
+			}
+		}
+		if (p[1].revents) {
+			ssize_t n = read(s, buf, sizeof(buf));
+
+			if (n < 0) {
+				perror("xtcpcat: recv");
+				return 1;
+			}
+			if (!n) {
+				sock_open = 0;
+			} else if (write_all(1, buf, n)) {
+				perror("xtcpcat: write stdout");
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *src = NULL, *lport = NULL;
+	int listen_mode = 0, one = 1, c, s, fd;
+	struct sockaddr_in sin;
+
+	while ((c = getopt(argc, argv, "ls:p:")) != -1) {
+		switch (c) {
+		case 'l':
+			listen_mode = 1;
+			break;
+		case 's':
+			src = optarg;
+			break;
+		case 'p':
+			lport = optarg;
+			break;
+		default:
+			die_usage();
+		}
+	}
+	if (listen_mode ? (argc != optind || !lport) : argc - optind != 2)
+		die_usage();
+
+	s = socket(xtcp_family(), SOCK_STREAM, 0);
+	if (s < 0) {
+		perror("xtcpcat: socket (is xtcp.ko loaded?)");
+		return 1;
+	}
+	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (src || lport) {
+		sin = addr(src ? src : "0.0.0.0", lport);
+		if (bind(s, (struct sockaddr *)&sin, sizeof(sin))) {
+			perror("xtcpcat: bind");
+			return 1;
+		}
+	}
+	if (listen_mode) {
+		if (listen(s, 1)) {
+			perror("xtcpcat: listen");
+			return 1;
+		}
+		fd = accept(s, NULL, NULL);
+		if (fd < 0) {
+			perror("xtcpcat: accept");
+			return 1;
+		}
+		close(s);
+	} else {
+		sin = addr(argv[optind], argv[optind + 1]);
+		if (connect(s, (struct sockaddr *)&sin, sizeof(sin))) {
+			perror("xtcpcat: connect");
+			return 1;
+		}
+		fd = s;
+	}
+	c = pump(fd);
+	close(fd);
+	return c;
+}

@@ -22,7 +22,7 @@ LINUX_SRC = $(shell scripts/linux-src)
 CFLAGS_USER := -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare
 BUILD := build
 
-SELFTESTS := $(BUILD)/selftests/socket_test
+SELFTESTS := $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(wildcard selftests/*_test.c))
 TOOLS := $(BUILD)/tools/xtcpcat
 
 .PHONY: all module clean modules-all lint check run selftests tools
@@ -46,7 +46,7 @@ kdir_of = $(if $(filter 6.1,$(1)),/lib/modules/$(KVER_61)/build,$(if $(filter 6.
 modules-all: $(BUILD)/6.1/xtcp.ko $(BUILD)/6.12/xtcp.ko $(BUILD)/debug/xtcp.ko
 
 selftests: $(SELFTESTS)
-$(BUILD)/selftests/%: selftests/%.c selftests/xtcp_util.h uapi/linux/xtcp.h
+$(BUILD)/selftests/%: selftests/%.c $(wildcard selftests/*.h) uapi/linux/xtcp.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_USER) -I$(LINUX_SRC)/tools/testing/selftests -o $@ $< -lpthread
 

@@ -110,7 +110,8 @@ void xtcp_listen_syn(struct sock *lsk, struct sk_buff *skb)
 	if (!sk)
 		goto drop;
 	xs = xtcp_sk(sk);
-	bh_lock_sock_nested(sk);
+	/* The input path holds the listener at subclass 1, as TCP's does. */
+	bh_lock_sock(sk);
 	xtcp_child_inherit(sk, lsk);
 	sk->sk_daddr = iph->saddr;
 	sk->sk_dport = th->source;

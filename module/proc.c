@@ -43,19 +43,41 @@ struct xtcp_proc_iter {
 	unsigned int n;
 };
 
+static void xtcp_proc_tw(struct xtcp_tw *tw, struct xtcp_proc_iter *it)
+{
+	const struct sock_common *c = &tw->common;
+	s64 left = ktime_ms_delta(tw->expires, ktime_get());
+
+	seq_printf(it->seq,
+		   "%4u: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %s\n",
+		   it->n++, c->skc_rcv_saddr, c->skc_num, c->skc_daddr,
+		   ntohs(c->skc_dport), XTCP_TIME_WAIT, 0, 0, 3,
+		   (unsigned long)max_t(s64, msecs_to_jiffies(max_t(s64, left, 0)), 0),
+		   0, 0, 0, 0UL, xtcp_state_name(XTCP_TIME_WAIT));
+}
+
+/* The timer column: 1 retransmission, 0 none, as /proc/net/tcp. */
 static void xtcp_proc_sock(struct sock *sk, void *arg)
 {
 	struct xtcp_proc_iter *it = arg;
-	const struct inet_sock *inet = inet_sk(sk);
-	__be32 src = inet->inet_rcv_saddr ?: inet->inet_saddr;
+	const struct inet_sock *inet;
+	__be32 src;
 
+	if (sk->sk_state == XTCP_TIME_WAIT) {
+		xtcp_proc_tw(XTCP_TW(sk), it);
+		return;
+	}
+	inet = inet_sk(sk);
+	src = inet->inet_rcv_saddr ?: inet->inet_saddr;
 	seq_printf(it->seq,
 		   "%4u: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %s\n",
 		   it->n++, src, inet->inet_num, inet->inet_daddr,
 		   ntohs(inet->inet_dport), sk->sk_state,
-		   sk_wmem_alloc_get(sk), sk_rmem_alloc_get(sk), 0, 0UL, 0,
-		   from_kuid_munged(seq_user_ns(it->seq), sock_i_uid(sk)), 0,
-		   sock_i_ino(sk), xtcp_state_name(sk->sk_state));
+		   READ_ONCE(sk->sk_wmem_queued), sk_rmem_alloc_get(sk),
+		   hrtimer_is_queued(&xtcp_sk(sk)->rtx_timer) ? 1 : 0, 0UL,
+		   xtcp_sk(sk)->retries,
+		   from_kuid_munged(seq_user_ns(it->seq), sk->sk_uid), 0,
+		   __sock_i_ino(sk), xtcp_state_name(sk->sk_state));
 }
 
 static int xtcp_proc_socks_show(struct seq_file *seq, void *v)

@@ -417,8 +417,8 @@ TEST(module_parameters)
 
 /*
  * Malformed segments, sent on loopback from a raw IP socket: each is
- * dropped and counted, and the valid control segment is counted as
- * well formed (it reaches no socket yet).
+ * dropped and counted and never answered; the valid one, for a port
+ * nobody uses, is answered with an RST.
  */
 struct seg {
 	const char *name;
@@ -494,17 +494,20 @@ TEST(malformed_segments_dropped_and_counted)
 
 	ASSERT_LE(0, raw);
 	for (i = 0; i < ARRAY_SIZE(segs); i++) {
-		long in = xtcp_counter("InSegs");
 		long errs = xtcp_counter("InErrs");
+		long rsts = xtcp_counter("OutRsts");
 		long c = xtcp_counter(segs[i].counter);
 		int bad = strcmp(segs[i].counter, "NoSocket") != 0;
 
 		TH_LOG("%s", segs[i].name);
 		send_seg(_metadata, raw, &segs[i]);
 		usleep(20000);
-		EXPECT_EQ(in + 1, xtcp_counter("InSegs"));
-		EXPECT_EQ(c + 1, xtcp_counter(segs[i].counter));
+		EXPECT_LT(c, xtcp_counter(segs[i].counter));
 		EXPECT_EQ(errs + bad, xtcp_counter("InErrs"));
+		/* Garbage is never answered; a good segment to no socket
+		 * gets an RST (which loops back here and is ignored).
+		 */
+		EXPECT_EQ(rsts + !bad, xtcp_counter("OutRsts"));
 	}
 	close(raw);
 }

@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers for connection tests: two network namespaces, "xa" (client,
+ * 192.0.2.1) and "xb" (server, 192.0.2.2), joined by veth, made by
+ * scripts/guest-test.  A socket belongs to the namespace of the thread
+ * that creates it, so the helpers switch the calling thread's
+ * namespace just for socket().
+ */
+#ifndef _XTCP_CONN_UTIL_H
+#define _XTCP_CONN_UTIL_H
+
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdint.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/time.h>
+
+#include "xtcp_util.h"
+
+#define CLIENT_IP "192.0.2.1"
+#define SERVER_IP "192.0.2.2"
+#define NOHOST_IP "192.0.2.99"	/* no such neighbour: packets vanish */
+
+static inline int ns_enter(const char *ns)
+{
+	char path[128];
+	int fd, err;
+
+	snprintf(path, sizeof(path), "/run/netns/%s", ns);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	err = setns(fd, CLONE_NEWNET);
+	close(fd);
+	return err;
+}
+
+/* An AF_XTCP socket in namespace @ns; the thread returns to where it was. */
+static inline int socket_in(const char *ns, int type_flags)
+{
+	int self = open("/proc/thread-self/ns/net", O_RDONLY), s = -1;
+
+	if (self < 0)
+		return -1;
+	if (!ns_enter(ns))
+		s = socket(xtcp_af(), SOCK_STREAM | type_flags, 0);
+	setns(self, CLONE_NEWNET);
+	close(self);
+	return s;
+}
+
+/* Run a shell command inside @ns (sysctls, tc). */
+static inline int ns_sh(const char *ns, const char *cmd)
+{
+	char buf[512];
+
+	snprintf(buf, sizeof(buf), "ip netns exec %s sh -c '%s'", ns, cmd);
+	return system(buf);
+}
+
+static inline int ns_sysctl(const char *ns, const char *name, const char *val)
+{
+	char buf[256];
+
+	snprintf(buf, sizeof(buf), "echo %s > /proc/sys/net/xtcp/%s", val, name);
+	return ns_sh(ns, buf);
+}
+
+static inline int listener(unsigned short port, int backlog)
+{
+	int s = socket_in("xb", 0), one = 1;
+
+	if (s < 0)
+		return -1;
+	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (xtcp_bind(s, SERVER_IP, port) || listen(s, backlog)) {
+		close(s);
+		return -1;
+	}
+	return s;
+}
+
+static inline int connect_to(int s, const char *ip, unsigned short port)
+{
+	struct sockaddr_in sin = xtcp_addr(ip, port);
+
+	return connect(s, (struct sockaddr *)&sin, sizeof(sin)) ? -errno : 0;
+}
+
+/* A connected pair: *cli in xa, *srv accepted in xb. */
+static inline int pair(unsigned short port, int *cli, int *srv)
+{
+	int l = listener(port, 16);
+
+	if (l < 0)
+		return -1;
+	*cli = socket_in("xa", 0);
+	if (*cli < 0 || connect_to(*cli, SERVER_IP, port)) {
+		close(l);
+		return -1;
+	}
+	*srv = accept(l, NULL, NULL);
+	close(l);
+	return *srv < 0 ? -1 : 0;
+}
+
+static inline double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* State name of the socket on local port @lport in @ns's /proc, or "". */
+static inline const char *proc_state(const char *ns, unsigned short lport,
+				     unsigned short rport)
+{
+	static char state[32];
+	char cmd[256], line[512];
+	unsigned int sl, la, lp, ra, rp;
+	FILE *f;
+
+	state[0] = 0;
+	snprintf(cmd, sizeof(cmd), "ip netns exec %s cat /proc/net/xtcp", ns);
+	f = popen(cmd, "r");
+	if (!f)
+		return state;
+	while (fgets(line, sizeof(line), f)) {
+		char st[32];
+
+		if (sscanf(line, " %u: %x:%x %x:%x %*x %*x:%*x %*x:%*x %*x %*u %*d %*u %31s",
+			   &sl, &la, &lp, &ra, &rp, st) == 6 &&
+		    lp == lport && rp == rport)
+			strcpy(state, st);
+	}
+	pclose(f);
+	return state;
+}
+
+static inline long ns_counter(const char *ns, const char *name)
+{
+	char cmd[256], key[64];
+	long val, found = -1;
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), "ip netns exec %s cat /proc/net/xtcp_snmp", ns);
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %ld", key, &val) == 2)
+		if (!strcmp(key, name))
+			found = val;
+	pclose(f);
+	return found;
+}
+
+/* Wait up to @secs for the state of lport/rport in @ns to become @want. */
+static inline int wait_state(const char *ns, unsigned short lport,
+			     unsigned short rport, const char *want, double secs)
+{
+	double end = now_s() + secs;
+
+	do {
+		if (!strcmp(proc_state(ns, lport, rport), want))
+			return 0;
+		usleep(20000);
+	} while (now_s() < end);
+	return -1;
+}
+
+static inline unsigned short peer_port(int fd)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+
+	if (getpeername(fd, (struct sockaddr *)&sin, &len))
+		return 0;
+	return ntohs(sin.sin_port);
+}
+
+static inline ssize_t send_all(int fd, const void *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = send(fd, (const char *)buf + done, len - done, MSG_NOSIGNAL);
+
+		if (n < 0)
+			return -errno;
+		done += n;
+	}
+	return done;
+}
+
+static inline ssize_t recv_all(int fd, void *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = recv(fd, (char *)buf + done, len - done, 0);
+
+		if (n < 0)
+			return -errno;
+		if (!n)
+			break;
+		done += n;
+	}
+	return done;
+}
+
+static inline void fill(void *buf, size_t len, unsigned int seed)
+{
+	unsigned char *p = buf;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		seed = seed * 1103515245 + 12345;
+		p[i] = seed >> 16;
+	}
+}
+
+#endif

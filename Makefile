@@ -48,7 +48,7 @@ modules-all: $(BUILD)/6.1/xtcp.ko $(BUILD)/6.12/xtcp.ko $(BUILD)/debug/xtcp.ko
 selftests: $(SELFTESTS)
 $(BUILD)/selftests/%: selftests/%.c $(wildcard selftests/*.h) uapi/linux/xtcp.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_USER) -I$(LINUX_SRC)/tools/testing/selftests -o $@ $< -lpthread
+	$(CC) $(CFLAGS_USER) -I$(LINUX_SRC)/tools/testing/selftests -o $@ $< -lpthread -lcrypto
 
 tools: $(TOOLS)
 $(BUILD)/tools/%: tools/%.c uapi/linux/xtcp.h

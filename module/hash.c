@@ -515,7 +515,14 @@ void xtcp_tw_collect(const struct net *net, struct hlist_head *list)
 	}
 }
 
-static struct xtcp_bucket *xtcp_table_alloc(void)
+/*
+ * Each table's bucket locks form one lockdep class, so that taking a
+ * bind bucket and then a connection bucket (xtcp_tw_hash()) reads as
+ * the ordering it is, not as recursion.
+ */
+static struct lock_class_key xtcp_bhash_key, xtcp_chash_key, xtcp_lhash_key;
+
+static struct xtcp_bucket *xtcp_table_alloc(struct lock_class_key *key)
 {
 	struct xtcp_bucket *t;
 	unsigned int i;
@@ -525,6 +532,7 @@ static struct xtcp_bucket *xtcp_table_alloc(void)
 		return NULL;
 	for (i = 0; i < XTCP_HASH_SIZE; i++) {
 		spin_lock_init(&t[i].lock);
+		lockdep_set_class(&t[i].lock, key);
 		INIT_HLIST_HEAD(&t[i].chain);
 	}
 	return t;
@@ -546,13 +554,13 @@ static void xtcp_table_free(struct xtcp_bucket *t)
  */
 int xtcp_hash_init(void)
 {
-	xtcp_bhash = xtcp_table_alloc();
+	xtcp_bhash = xtcp_table_alloc(&xtcp_bhash_key);
 	if (!xtcp_bhash)
 		goto err;
-	xtcp_chash = xtcp_table_alloc();
+	xtcp_chash = xtcp_table_alloc(&xtcp_chash_key);
 	if (!xtcp_chash)
 		goto err_bhash;
-	xtcp_lhash = xtcp_table_alloc();
+	xtcp_lhash = xtcp_table_alloc(&xtcp_lhash_key);
 	if (!xtcp_lhash)
 		goto err_chash;
 	return 0;

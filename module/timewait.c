@@ -89,6 +89,12 @@ void xtcp_enter_time_wait(struct sock *sk)
 		tw->expires = ktime_add_ms(ktime_get(), xtcp_tw_timeout(net));
 		hrtimer_start(&tw->timer, tw->expires, HRTIMER_MODE_ABS_SOFT);
 		XTCP_INC_STATS(net, XTCP_MIB_TIMEWAITS);
+		/*
+		 * Out of the tables now, so nobody mistakes it for the
+		 * object: let the socket pass through TIME_WAIT on its way
+		 * to CLOSED, for the state tracepoint and its owner.
+		 */
+		inet_sk_set_state(sk, XTCP_TIME_WAIT);
 	} else if (tw) {
 		kmem_cache_free(xtcp_tw_cachep, tw);
 	}

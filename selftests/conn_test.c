@@ -434,12 +434,14 @@ FIXTURE(tw)
 
 FIXTURE_SETUP(tw)
 {
-	ASSERT_EQ(0, ns_sysctl("xa", "tw_timeout_ms", "1000"));
-	ASSERT_EQ(0, ns_sysctl("xb", "tw_timeout_ms", "1000"));
+	ASSERT_EQ(0, ns_sysctl("xa", "tw_timeout_ms", "3000"));
+	ASSERT_EQ(0, ns_sysctl("xb", "tw_timeout_ms", "3000"));
 }
 
 FIXTURE_TEARDOWN(tw)
 {
+	ns_sh("xa", "tc qdisc del dev va root 2>/dev/null");
+	ns_sh("xb", "tc qdisc del dev vb root 2>/dev/null");
 	ns_sysctl("xa", "tw_timeout_ms", "60000");
 	ns_sysctl("xb", "tw_timeout_ms", "60000");
 }
@@ -458,8 +460,11 @@ TEST_F(tw, server_closes_first_time_wait_expires)
 	close(c);
 	EXPECT_EQ(0, wait_state("xb", 7118, cport, "TIME_WAIT", 2));
 	EXPECT_EQ(tws + 1, ns_counter("xb", "TimeWaits"));
-	EXPECT_STREQ("", proc_state("xa", cport, 7118));
-	EXPECT_EQ(0, wait_state("xb", 7118, cport, "", 5));
+	EXPECT_EQ(0, wait_state("xa", cport, 7118, "", 2));
+	/* 2MSL is 3 s here: still there after 1 s, gone within 10. */
+	usleep(1000000);
+	EXPECT_STREQ("TIME_WAIT", proc_state("xb", 7118, cport));
+	EXPECT_EQ(0, wait_state("xb", 7118, cport, "", 10));
 }
 
 /* TIME_WAIT keeps the port from a plain bind, not from SO_REUSEADDR. */
@@ -491,12 +496,15 @@ TEST_F(tw, simultaneous_close)
 	ASSERT_EQ(0, pair(7120, &c, &s));
 	cport = peer_port(s);
 	/* 100 ms each way: both FINs are in flight before either lands. */
-	ASSERT_EQ(0, ns_sh("xa", "tc qdisc add dev va root netem delay 100ms"));
-	ASSERT_EQ(0, ns_sh("xb", "tc qdisc add dev vb root netem delay 100ms"));
+	ASSERT_EQ(0, ns_sh("xa", "tc qdisc replace dev va root netem delay 100ms"));
+	ASSERT_EQ(0, ns_sh("xb", "tc qdisc replace dev vb root netem delay 100ms"));
 	shutdown(c, SHUT_WR);
 	shutdown(s, SHUT_WR);
-	EXPECT_EQ(0, wait_state("xa", cport, 7120, "TIME_WAIT", 3));
-	EXPECT_EQ(0, wait_state("xb", 7120, cport, "TIME_WAIT", 3));
+	EXPECT_EQ(0, wait_state("xa", cport, 7120, "TIME_WAIT", 5));
+	EXPECT_EQ(0, wait_state("xb", 7120, cport, "TIME_WAIT", 5));
+	TH_LOG("client %s, server %s, CLOSING passed: client %ld",
+	       proc_state("xa", cport, 7120), proc_state("xb", 7120, cport),
+	       ns_counter("xa", "TimeWaits"));
 	ns_sh("xa", "tc qdisc del dev va root");
 	ns_sh("xb", "tc qdisc del dev vb root");
 	close(c);
@@ -530,13 +538,15 @@ TEST(simultaneous_open)
 	setsockopt(b, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	ASSERT_EQ(0, xtcp_bind(a.fd, CLIENT_IP, 7121));
 	ASSERT_EQ(0, xtcp_bind(b, SERVER_IP, 7122));
-	ASSERT_EQ(0, ns_sh("xa", "tc qdisc add dev va root netem delay 200ms"));
+	ASSERT_EQ(0, ns_sh("xa", "tc qdisc replace dev va root netem delay 1000ms"));
 	ASSERT_EQ(0, pthread_create(&t, NULL, simopen_connect, &a));
+	/* a's SYN is on its (delayed) way before b sends its own. */
+	EXPECT_EQ(0, wait_state("xa", 7121, 7122, "SYN_SENT", 5));
 	EXPECT_EQ(0, connect_to(b, CLIENT_IP, 7121));
 	pthread_join(t, NULL);
 	EXPECT_EQ(0, a.err);
-	ns_sh("xa", "tc qdisc del dev va root");
-	EXPECT_EQ(2, send(a.fd, "hi", 2, 0));
+	ns_sh("xa", "tc qdisc del dev va root 2>/dev/null");
+	EXPECT_EQ(2, send(a.fd, "hi", 2, MSG_NOSIGNAL));
 	EXPECT_EQ(2, recv(b, buf, 2, MSG_WAITALL));
 	EXPECT_STREQ("ESTABLISHED", proc_state("xa", 7121, 7122));
 	close(a.fd);

@@ -9,7 +9,6 @@
 #ifndef _XTCP_CONN_UTIL_H
 #define _XTCP_CONN_UTIL_H
 
-
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
@@ -115,18 +114,34 @@ static inline double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* State name of the socket on local port @lport in @ns's /proc, or "". */
+/* Open /proc/thread-self/net/@file as seen from namespace @ns. */
+static inline FILE *ns_proc_open(const char *ns, const char *file)
+{
+	int self = open("/proc/thread-self/ns/net", O_RDONLY);
+	char path[128];
+	FILE *f = NULL;
+
+	if (self < 0)
+		return NULL;
+	snprintf(path, sizeof(path), "/proc/thread-self/net/%s", file);
+	if (!ns_enter(ns))
+		f = fopen(path, "r");
+	setns(self, CLONE_NEWNET);
+	close(self);
+	return f;
+}
+
+/* State name of the entry for lport/rport in @ns's /proc/net/xtcp, or "". */
 static inline const char *proc_state(const char *ns, unsigned short lport,
 				     unsigned short rport)
 {
 	static char state[32];
-	char cmd[256], line[512];
 	unsigned int sl, la, lp, ra, rp;
+	char line[512];
 	FILE *f;
 
 	state[0] = 0;
-	snprintf(cmd, sizeof(cmd), "ip netns exec %s cat /proc/net/xtcp", ns);
-	f = popen(cmd, "r");
+	f = ns_proc_open(ns, "xtcp");
 	if (!f)
 		return state;
 	while (fgets(line, sizeof(line), f)) {
@@ -137,24 +152,22 @@ static inline const char *proc_state(const char *ns, unsigned short lport,
 		    lp == lport && rp == rport)
 			strcpy(state, st);
 	}
-	pclose(f);
+	fclose(f);
 	return state;
 }
 
 static inline long ns_counter(const char *ns, const char *name)
 {
-	char cmd[256], key[64];
+	char key[64];
 	long val, found = -1;
-	FILE *f;
+	FILE *f = ns_proc_open(ns, "xtcp_snmp");
 
-	snprintf(cmd, sizeof(cmd), "ip netns exec %s cat /proc/net/xtcp_snmp", ns);
-	f = popen(cmd, "r");
 	if (!f)
 		return -1;
 	while (fscanf(f, "%63s %ld", key, &val) == 2)
 		if (!strcmp(key, name))
 			found = val;
-	pclose(f);
+	fclose(f);
 	return found;
 }
 
@@ -167,7 +180,7 @@ static inline int wait_state(const char *ns, unsigned short lport,
 	do {
 		if (!strcmp(proc_state(ns, lport, rport), want))
 			return 0;
-		usleep(20000);
+		usleep(2000);
 	} while (now_s() < end);
 	return -1;
 }

@@ -329,6 +329,30 @@ TEST(recv_flags_peek_waitall_dontwait_timeout)
 	close(s);
 }
 
+TEST(sndtimeo_bounds_a_blocked_send)
+{
+	struct timeval tv = { .tv_sec = 0, .tv_usec = 300000 };
+	static char big[4 << 20];
+	double t0;
+	ssize_t n;
+	int c, s;
+
+	ASSERT_EQ(0, pair(7124, &c, &s));
+	ASSERT_EQ(0, setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)));
+	/* Nobody reads: the window and the send buffer fill, then we wait. */
+	t0 = now_s();
+	n = send(c, big, sizeof(big), MSG_NOSIGNAL);
+	EXPECT_LT(0.25, now_s() - t0);
+	EXPECT_LT(0, n);
+	EXPECT_GT((ssize_t)sizeof(big), n);
+	t0 = now_s();
+	EXPECT_EQ(-1, send(c, big, sizeof(big), MSG_NOSIGNAL));
+	EXPECT_EQ(EAGAIN, errno);
+	EXPECT_LT(0.25, now_s() - t0);
+	close(c);
+	close(s);
+}
+
 TEST(readv_writev_sendmsg_recvmsg)
 {
 	char a[] = "hello ", b[] = "world", r1[4], r2[16];

@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <netinet/ip.h>
 #include <netinet/tcp.h>
 #include <openssl/evp.h>
 #include <openssl/sha.h>
@@ -79,17 +80,19 @@ static void *conc_server(void *p)
 	return NULL;
 }
 
+static __thread unsigned char conc_data[CONC_BYTES];
+
 /* Client side: send seeded data, half-close, compare the digest. */
 static void *conc_client(void *p)
 {
 	struct conc *c = p;
-	static __thread unsigned char data[CONC_BYTES];
+	unsigned char *data = conc_data;
 	unsigned char md[SHA256_DIGEST_LENGTH], got[SHA256_DIGEST_LENGTH];
 
-	fill(data, sizeof(data), c->seed);
-	SHA256(data, sizeof(data), md);
+	fill(data, CONC_BYTES, c->seed);
+	SHA256(data, CONC_BYTES, md);
 	c->ok = !connect_to(c->fd, SERVER_IP, 7201) &&
-		send_all(c->fd, data, sizeof(data)) == sizeof(data) &&
+		send_all(c->fd, data, CONC_BYTES) == CONC_BYTES &&
 		!shutdown(c->fd, SHUT_WR) &&
 		recv_all(c->fd, got, sizeof(got)) == sizeof(got) &&
 		!memcmp(md, got, sizeof(md));
@@ -203,6 +206,111 @@ TEST(malformed_segments_on_live_connection)
 	EXPECT_EQ(0, memcmp(buf, "live", 4));
 	EXPECT_EQ(2, send(s, "ok", 2, 0));
 	EXPECT_EQ(2, recv(c, buf, sizeof(buf), 0));
+	close(raw);
+	close(c);
+	close(s);
+}
+
+/* A raw IPv4 socket with IP_HDRINCL in namespace @ns. */
+static int raw_hdrincl(const char *ns)
+{
+	int self = open("/proc/thread-self/ns/net", O_RDONLY), r = -1, one = 1;
+
+	if (!ns_enter(ns)) {
+		r = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
+		if (r >= 0)
+			setsockopt(r, IPPROTO_IP, IP_HDRINCL, &one, sizeof(one));
+	}
+	setns(self, CLONE_NEWNET);
+	close(self);
+	return r;
+}
+
+/* Send a segment that claims to come from @src to @dst, with a good checksum. */
+static void forge(int raw, const char *src, const char *dst, unsigned short sport,
+		  unsigned short dport, unsigned int seq, unsigned int ack,
+		  unsigned char flags)
+{
+	unsigned char pkt[40] = { 0 };
+	struct iphdr *ip = (struct iphdr *)pkt;
+	struct tcphdr *th = (struct tcphdr *)(pkt + 20);
+	struct sockaddr_in to = { .sin_family = AF_INET };
+	unsigned long sum;
+
+	ip->version = 4;
+	ip->ihl = 5;
+	ip->tot_len = htons(40);
+	ip->ttl = 64;
+	ip->protocol = IPPROTO_XTCP;
+	ip->saddr = inet_addr(src);
+	ip->daddr = inet_addr(dst);
+	th->source = htons(sport);
+	th->dest = htons(dport);
+	th->seq = htonl(seq);
+	th->ack_seq = htonl(ack);
+	th->doff = 5;
+	pkt[33] = flags;
+	th->window = htons(1000);
+	sum = (ntohl(ip->saddr) >> 16) + (ntohl(ip->saddr) & 0xffff) +
+	      (ntohl(ip->daddr) >> 16) + (ntohl(ip->daddr) & 0xffff) +
+	      IPPROTO_XTCP + 20;
+	th->check = htons(csum16(th, 20, sum));
+	to.sin_addr.s_addr = ip->daddr;
+	sendto(raw, pkt, sizeof(pkt), 0, (struct sockaddr *)&to, sizeof(to));
+}
+
+/* RFC 9293: a SYN-ACK that does not acknowledge our SYN draws an RST. */
+TEST(synack_with_bad_ack_is_reset)
+{
+	int c = socket_in("xa", SOCK_NONBLOCK), raw = raw_hdrincl("xa");
+	unsigned short cport;
+	long rsts;
+
+	ASSERT_LE(0, c);
+	ASSERT_LE(0, raw);
+	EXPECT_EQ(-EINPROGRESS, connect_to(c, NOHOST_IP, 7300));
+	cport = xtcp_local_port(c);
+	ASSERT_STREQ("SYN_SENT", proc_state("xa", cport, 7300));
+	rsts = ns_counter("xa", "OutRsts");
+	/* An ack of 12345 is not ISN + 1 (with odds 2^-32). */
+	forge(raw, NOHOST_IP, CLIENT_IP, 7300, cport, 777, 12345, 0x12);
+	usleep(200000);
+	EXPECT_EQ(rsts + 1, ns_counter("xa", "OutRsts"));
+	EXPECT_STREQ("SYN_SENT", proc_state("xa", cport, 7300));
+	/* An RST whose ACK is as bad is ignored: still connecting. */
+	forge(raw, NOHOST_IP, CLIENT_IP, 7300, cport, 0, 12345, 0x14);
+	usleep(200000);
+	EXPECT_STREQ("SYN_SENT", proc_state("xa", cport, 7300));
+	close(raw);
+	close(c);
+}
+
+/* Segments far outside the window are answered with an ACK and dropped. */
+TEST(out_of_window_segment_acked_and_dropped)
+{
+	int c, s, raw = raw_hdrincl("xa");
+	unsigned short cport;
+	long oow, acks;
+	char buf[8];
+
+	ASSERT_LE(0, raw);
+	ASSERT_EQ(0, pair(7301, &c, &s));
+	cport = xtcp_local_port(c);
+	oow = ns_counter("xb", "OutOfWindow");
+	acks = ns_counter("xb", "OutSegs");
+	/* Half the sequence space away from anything in the window. */
+	forge(raw, CLIENT_IP, SERVER_IP, cport, 7301, 0x5a5a5a5a, 0, 0x10);
+	forge(raw, CLIENT_IP, SERVER_IP, cport, 7301, 0xa5a5a5a5, 0, 0x10);
+	usleep(200000);
+	EXPECT_EQ(oow + 2, ns_counter("xb", "OutOfWindow"));
+	EXPECT_EQ(acks + 2, ns_counter("xb", "OutSegs"));
+	/* An RST there is ignored without a word. */
+	forge(raw, CLIENT_IP, SERVER_IP, cport, 7301, 0x5a5a5a5a, 0, 0x04);
+	usleep(200000);
+	EXPECT_EQ(acks + 2, ns_counter("xb", "OutSegs"));
+	EXPECT_STREQ("ESTABLISHED", proc_state("xb", 7301, cport));
+	EXPECT_EQ(2, send(c, "ok", 2, 0));
+	EXPECT_EQ(2, recv(s, buf, sizeof(buf), 0));
 	close(raw);
 	close(c);
 	close(s);

@@ -84,16 +84,23 @@ static void xtcp_rcv_reset(struct sock *sk)
 	xtcp_done(sk);
 }
 
-/* Free what @ack covers from the write queue and advance snd_una. */
+/*
+ * Free what @ack covers from the write queue and advance snd_una.  After
+ * a go-back-N rewind, send_head may point at acknowledged data: it
+ * moves past it.
+ */
 static void xtcp_clean_acked(struct sock *sk, u32 ack)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
 
-	while ((skb = skb_peek(&sk->sk_write_queue)) && skb != xs->send_head) {
+	while ((skb = skb_peek(&sk->sk_write_queue))) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 
 		if (!xtcp_seq_after(cb->end_seq, ack)) {
+			if (skb == xs->send_head)
+				xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
+						NULL : skb->next;
 			__skb_unlink(skb, &sk->sk_write_queue);
 			sk_wmem_queued_add(sk, -skb->truesize);
 			consume_skb(skb);

@@ -19,14 +19,24 @@
 
 #include "xtcp.h"
 
-/* Free receive space as a window: half of it, as skb overhead. */
-static u32 xtcp_rcv_space(const struct sock *sk)
+/**
+ * xtcp_rcv_space() - free receive buffer, expressed as a window.
+ * @sk: the socket.
+ *
+ * The buffer is charged with each skb's truesize, which for a full
+ * segment off veth is up to about three times its payload: a quarter of
+ * the free space is a window the buffer can always hold, so in-window
+ * data is never dropped for lack of memory.
+ *
+ * Return: the window, at most XTCP_MAX_WINDOW.
+ */
+u32 xtcp_rcv_space(const struct sock *sk)
 {
 	int free = READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc);
 
 	if (free <= 0)
 		return 0;
-	return min_t(u32, free / 2, XTCP_MAX_WINDOW);
+	return min_t(u32, free / 4, XTCP_MAX_WINDOW);
 }
 
 /**
@@ -175,7 +185,9 @@ static int xtcp_transmit_queued(struct sock *sk, struct sk_buff *skb)
  * xtcp_write_xmit() - send queued segments the peer's window allows.
  * @sk: the socket, locked, synchronized.
  *
- * A lone FIN may go out with the window closed: it takes no buffer.
+ * Sends from send_head on; a segment below snd_nxt is a retransmission
+ * (after xtcp_retransmit_rewind()).  A lone FIN may go out with the
+ * window closed: it takes no buffer.
  */
 void xtcp_write_xmit(struct sock *sk)
 {
@@ -190,6 +202,8 @@ void xtcp_write_xmit(struct sock *sk)
 			break;
 		if (xtcp_transmit_queued(sk, skb))
 			break;
+		if (xtcp_seq_before(cb->seq, xs->snd_nxt))
+			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RETRANSSEGS);
 		if (xtcp_seq_after(cb->end_seq, xs->snd_nxt))
 			xs->snd_nxt = cb->end_seq;
 		xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
@@ -199,19 +213,25 @@ void xtcp_write_xmit(struct sock *sk)
 }
 
 /**
- * xtcp_retransmit_head() - resend the oldest unacknowledged segment.
+ * xtcp_retransmit_rewind() - go back N: resend from the oldest
+ *	unacknowledged segment.
  * @sk: the socket, locked.
  *
- * Return: true if there was one to resend.
+ * Without an out-of-order queue at the receiver (not built yet), what
+ * followed a lost segment was dropped too, so everything from snd_una
+ * on is sent again, as the window allows.  snd_nxt stays the highest
+ * sequence number sent, against which ACKs are checked.
+ *
+ * Return: true if there was anything to resend.
  */
-bool xtcp_retransmit_head(struct sock *sk)
+bool xtcp_retransmit_rewind(struct sock *sk)
 {
 	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
 
 	if (!skb || skb == xtcp_sk(sk)->send_head)
 		return false;
-	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RETRANSSEGS);
-	xtcp_transmit_queued(sk, skb);
+	xtcp_sk(sk)->send_head = skb;
+	xtcp_write_xmit(sk);
 	return true;
 }
 
@@ -219,8 +239,8 @@ bool xtcp_retransmit_head(struct sock *sk)
  * xtcp_queue_fin() - queue our FIN after everything written so far.
  * @sk: the socket, locked.
  *
- * The FIN rides on the last unsent data skb if there is one, else it
- * gets an skb of its own.
+ * The FIN rides on the last data skb if it was never sent, else it gets
+ * an skb of its own.
  */
 void xtcp_queue_fin(struct sock *sk)
 {
@@ -229,7 +249,8 @@ void xtcp_queue_fin(struct sock *sk)
 
 	if (xs->fin_queued)
 		return;
-	if (!skb || !xs->send_head) {
+	if (!skb || !xs->send_head ||
+	    xtcp_seq_before(XTCP_SKB_CB(skb)->seq, xs->snd_nxt)) {
 		skb = alloc_skb_fclone(MAX_TCP_HEADER, sk->sk_allocation | __GFP_NOFAIL);
 		skb_reserve(skb, MAX_TCP_HEADER);
 		XTCP_SKB_CB(skb)->seq = xs->write_seq;

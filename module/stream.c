@@ -39,7 +39,9 @@ static int xtcp_append_tail(struct sock *sk, struct msghdr *msg, size_t len)
 	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
 	int room, n;
 
-	if (!skb || !xs->send_head || (XTCP_SKB_CB(skb)->flags & TCPHDR_FIN))
+	/* Only a tail never sent: a clone of a sent one may be in flight. */
+	if (!skb || !xs->send_head || (XTCP_SKB_CB(skb)->flags & TCPHDR_FIN) ||
+	    xtcp_seq_before(XTCP_SKB_CB(skb)->seq, xs->snd_nxt))
 		return 0;
 	room = min_t(int, xs->mss - skb->len, skb_tailroom(skb));
 	n = min_t(size_t, len, room);
@@ -150,8 +152,7 @@ static void xtcp_rcv_space_update(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 now = xs->rcv_wup + xs->rcv_wnd - xs->rcv_nxt;
-	int free = READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc);
-	u32 could = min_t(u32, max(free, 0) / 2, XTCP_MAX_WINDOW);
+	u32 could = xtcp_rcv_space(sk);
 
 	if (sk->sk_state != XTCP_ESTABLISHED && sk->sk_state != XTCP_FIN_WAIT1 &&
 	    sk->sk_state != XTCP_FIN_WAIT2)

@@ -31,9 +31,16 @@ enum {
 	XTCP_PENDING_MISC,
 };
 
+/*
+ * A queued timer holds one socket reference.  Re-arming a queued timer
+ * carries its reference over.  hrtimer_try_to_cancel() cannot dequeue a
+ * timer whose callback is running, even one that callback has already
+ * re-armed (it returns -1): a timer still queued after it keeps its
+ * reference too.  Only an idle timer takes a new one.
+ */
 static void xtcp_timer_arm(struct sock *sk, struct hrtimer *t, int bit, u32 ms)
 {
-	if (hrtimer_try_to_cancel(t) != 1)
+	if (hrtimer_try_to_cancel(t) != 1 && !hrtimer_is_queued(t))
 		sock_hold(sk);
 	set_bit(bit, &xtcp_sk(sk)->pending);
 	hrtimer_start(t, ms_to_ktime(ms), HRTIMER_MODE_REL_SOFT);
@@ -94,7 +101,7 @@ static void xtcp_rtx_expired(struct sock *sk)
 		XTCP_INC_STATS(net, XTCP_MIB_RETRANSSEGS);
 		xtcp_send_synack(sk);
 	} else {
-		xtcp_retransmit_head(sk);
+		xtcp_retransmit_rewind(sk);
 	}
 	xs->rto = min(xs->rto * 2, xtcp_rto_max(sk));
 	xtcp_timer_arm(sk, &xs->rtx_timer, XTCP_PENDING_RTX, xs->rto);

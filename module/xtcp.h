@@ -350,13 +350,14 @@ void xtcp_input_exit(void);
 int xtcp_rcv(struct sock *sk, struct sk_buff *skb);
 
 /* output.c */
+u32 xtcp_rcv_space(const struct sock *sk);
 u16 xtcp_select_window(struct sock *sk);
 int xtcp_send_syn(struct sock *sk);
 int xtcp_send_synack(struct sock *sk);
 void xtcp_send_ack(struct sock *sk);
 void xtcp_send_active_reset(struct sock *sk);
 void xtcp_write_xmit(struct sock *sk);
-bool xtcp_retransmit_head(struct sock *sk);
+bool xtcp_retransmit_rewind(struct sock *sk);
 void xtcp_queue_fin(struct sock *sk);
 void xtcp_v4_send_reply(struct net *net, const struct sk_buff *in, u32 seq,
 			u32 ack, u8 flags, u16 win);

@@ -471,7 +471,7 @@ FIXTURE_TEARDOWN(tw)
 }
 
 /* Server closes first: it holds TIME_WAIT, which then expires. */
-TEST_F(tw, server_closes_first_time_wait_expires)
+TEST_F_TIMEOUT(tw, server_closes_first_time_wait_expires, 120)
 {
 	int c, s, n;
 	unsigned short cport;
@@ -492,7 +492,7 @@ TEST_F(tw, server_closes_first_time_wait_expires)
 }
 
 /* TIME_WAIT keeps the port from a plain bind, not from SO_REUSEADDR. */
-TEST_F(tw, bind_over_time_wait_needs_reuseaddr)
+TEST_F_TIMEOUT(tw, bind_over_time_wait_needs_reuseaddr, 120)
 {
 	int c, s, b, one = 1;
 	unsigned short cport;
@@ -512,7 +512,7 @@ TEST_F(tw, bind_over_time_wait_needs_reuseaddr)
 }
 
 /* Both close at once: FIN_WAIT_1 -> CLOSING -> TIME_WAIT on both. */
-TEST_F(tw, simultaneous_close)
+TEST_F_TIMEOUT(tw, simultaneous_close, 120)
 {
 	int c, s;
 	unsigned short cport;

@@ -68,7 +68,6 @@ TEST_F_TIMEOUT(stress, sequential_1000_connections, 600)
 #define NCONC 100
 #define CONC_BYTES (64 * 1024)
 
-
 struct conc {
 	int fd;
 	int ok;

@@ -61,7 +61,11 @@ lint:
 check:
 	scripts/check
 
-run: $(BUILD)/6.1/xtcp.ko tools
+# Like check, run installs what it needs first (scripts/setup is a no-op
+# when everything is there), then builds for the stock 6.1 kernel.
+run:
+	@if [ "$$(id -u)" = 0 ]; then scripts/setup; else sudo scripts/setup; fi
+	$(MAKE) $(BUILD)/6.1/xtcp.ko tools
 	scripts/run
 
 clean:

@@ -7,12 +7,8 @@
  * the struct proto, the IP protocol handler, the family.  The family
  * goes last so that no socket exists before everything it needs does.
  */
-#include <linux/capability.h>
-#include <linux/in.h>
 #include <linux/module.h>
 #include <linux/net.h>
-#include <net/ip.h>
-#include <net/route.h>
 
 #include "xtcp.h"
 

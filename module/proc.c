@@ -52,7 +52,7 @@ static void xtcp_proc_tw(struct xtcp_tw *tw, struct xtcp_proc_iter *it)
 		   "%4u: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %s\n",
 		   it->n++, c->skc_rcv_saddr, c->skc_num, c->skc_daddr,
 		   ntohs(c->skc_dport), XTCP_TIME_WAIT, 0, 0, 3,
-		   (unsigned long)max_t(s64, msecs_to_jiffies(max_t(s64, left, 0)), 0),
+		   msecs_to_jiffies(max_t(s64, left, 0)),
 		   0, 0, 0, 0UL, xtcp_state_name(XTCP_TIME_WAIT));
 }
 

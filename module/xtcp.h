@@ -4,13 +4,20 @@
  * interfaces between the files of the module.
  *
  * Files and what they own:
- *   af_xtcp.c  module init/exit, the family, proto and proto_ops glue
- *   hash.c     port tables: bind, ephemeral allocation, lookup
- *   input.c    the IP protocol handler: validation, counting, dispatch
- *   wire.c     header parse/validate and checksum (pure logic, KUnit)
- *   netns.c    per-network-namespace state and counters
- *   sysctl.c   net.xtcp.* sysctls
- *   proc.c     /proc/net/xtcp and /proc/net/xtcp_snmp
+ *   af_xtcp.c   module init/exit, the family, proto and proto_ops glue
+ *   socket.c    bind, connect, shutdown, close, poll, names, ioctls
+ *   stream.c    sendmsg/recvmsg: the byte stream
+ *   listen.c    listen(), SYNs at a listener, the child queue, accept()
+ *   input.c     the IP protocol handler and per-state segment processing
+ *   output.c    building and sending segments; replies with no socket
+ *   timer.c     retransmission and FIN_WAIT_2 hrtimers
+ *   timewait.c  the TIME_WAIT object and its 2MSL hrtimer
+ *   state.c     the state transition table; xtcp_done()
+ *   hash.c      bind, connection and listen tables; lookup
+ *   wire.c      header, options, checksum, ISN (pure logic, KUnit)
+ *   netns.c     per-network-namespace state and counters
+ *   sysctl.c    net.xtcp.* sysctls
+ *   proc.c      /proc/net/xtcp and /proc/net/xtcp_snmp
  */
 #ifndef _XTCP_H
 #define _XTCP_H

@@ -7,6 +7,10 @@
 #   make run             the main job in a VM (stock 6.1 kernel)
 #   make check           setup, lint, builds, every test on every kernel
 #   make lint            checkpatch --strict, sparse, W=1 on 6.1 and 6.12
+#   make soak DURATION=s the netem soak suite, 16 MB each way per case,
+#                        round after round for DURATION seconds (default
+#                        one round); XTCP_SOAK_KERNEL=6.12|debug
+#   make bench           xtcp against the kernel's TCP, in one VM boot
 #   make modules-all     xtcp.ko for 6.1, 6.12 and the debug kernel
 #   make selftests tools userspace programs
 #
@@ -23,9 +27,9 @@ CFLAGS_USER := -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare
 BUILD := build
 
 SELFTESTS := $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(wildcard selftests/*_test.c))
-TOOLS := $(BUILD)/tools/xtcpcat
+TOOLS := $(BUILD)/tools/xtcpcat $(BUILD)/tools/xtcp-xfer $(BUILD)/tools/xtcp-bench
 
-.PHONY: all module clean modules-all lint check run selftests tools
+.PHONY: all module clean modules-all lint check run selftests tools soak bench
 
 all: module
 
@@ -53,7 +57,7 @@ $(BUILD)/selftests/%: selftests/%.c $(wildcard selftests/*.h) uapi/linux/xtcp.h
 tools: $(TOOLS)
 $(BUILD)/tools/%: tools/%.c uapi/linux/xtcp.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_USER) -o $@ $<
+	$(CC) $(CFLAGS_USER) -o $@ $< -lpthread -lcrypto -lm
 
 lint:
 	scripts/lint
@@ -67,6 +71,20 @@ run:
 	@if [ "$$(id -u)" = 0 ]; then scripts/setup; else sudo scripts/setup; fi
 	$(MAKE) $(BUILD)/6.1/xtcp.ko tools
 	scripts/run
+
+DURATION ?= 0
+soak:
+	@if [ "$$(id -u)" = 0 ]; then scripts/setup; else sudo scripts/setup; fi
+	$(MAKE) $(BUILD)/$(or $(XTCP_SOAK_KERNEL),6.1)/xtcp.ko tools
+	XTCP_SOAK_SECS=$(DURATION) XTCP_VM_TIMEOUT=$$(( $(DURATION) + 3600 )) \
+		scripts/vm $(or $(XTCP_SOAK_KERNEL),6.1) $(BUILD)/soak scripts/guest-soak; \
+		rc=$$?; grep -E '^(soak|PASS|FAIL)' $(BUILD)/soak/output.txt $(BUILD)/soak/results; exit $$rc
+
+bench:
+	@if [ "$$(id -u)" = 0 ]; then scripts/setup; else sudo scripts/setup; fi
+	$(MAKE) $(BUILD)/6.1/xtcp.ko tools
+	scripts/vm 6.1 $(BUILD)/bench scripts/guest-bench; rc=$$?; \
+		cat $(BUILD)/bench/output.txt; exit $$rc
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean

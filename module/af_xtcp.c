@@ -26,19 +26,8 @@ struct proto xtcp_proto = {
 	.obj_size	= sizeof(struct xtcp_sock),
 	.backlog_rcv	= xtcp_rcv,
 	.release_cb	= xtcp_release_cb,
+	.keepalive	= xtcp_keepalive,
 };
-
-static int xtcp_setsockopt(struct socket *sock, int level, int optname,
-			   sockptr_t optval, unsigned int optlen)
-{
-	return -ENOPROTOOPT;
-}
-
-static int xtcp_getsockopt(struct socket *sock, int level, int optname,
-			   char __user *optval, int __user *optlen)
-{
-	return -ENOPROTOOPT;
-}
 
 #ifdef XTCP_HAVE_PROTO_ACCEPT_ARG
 static int xtcp_accept_ops(struct socket *sock, struct socket *newsock,

@@ -85,22 +85,38 @@ static void xtcp_rcv_reset(struct sock *sk)
 }
 
 /*
- * Free what @ack covers from the write queue and advance snd_una.  After
- * a go-back-N rewind, send_head may point at acknowledged data: it
- * moves past it.
+ * Free what @ack covers from the write queue, advance snd_una and take
+ * an RTT sample from the newest segment it covers that was sent once
+ * (Karn's rule).  After a timeout rewound send_head, it may point at
+ * acknowledged data: it moves past it.
+ *
+ * Return: segments of the current pass (packets_out) acknowledged.
  */
-static void xtcp_clean_acked(struct sock *sk, u32 ack)
+static u32 xtcp_clean_acked(struct sock *sk, u32 ack)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct net *net = sock_net(sk);
+	u32 acked = 0, now = xtcp_clock_us(), sample = 0;
+	bool sent = true, have_sample = false;
 	struct sk_buff *skb;
 
 	while ((skb = skb_peek(&sk->sk_write_queue))) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 
+		if (skb == xs->send_head)
+			sent = false;
 		if (!xtcp_seq_after(cb->end_seq, ack)) {
 			if (skb == xs->send_head)
 				xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
 						NULL : skb->next;
+			if (sent) {
+				xs->packets_out--;
+				acked++;
+				if (!cb->retrans) {
+					sample = now - cb->tx_us;
+					have_sample = true;
+				}
+			}
 			__skb_unlink(skb, &sk->sk_write_queue);
 			sk_wmem_queued_add(sk, -skb->truesize);
 			consume_skb(skb);
@@ -112,49 +128,216 @@ static void xtcp_clean_acked(struct sock *sk, u32 ack)
 		}
 		break;
 	}
+	xs->stats.bytes_acked += ack - xs->snd_una;
 	xs->snd_una = ack;
+	if (have_sample) {
+		xtcp_rtt_sample(&xs->rtt, sample,
+				xtcp_sysctl(net, XTCP_SYSCTL_RTO_MIN_MS) * USEC_PER_MSEC,
+				xtcp_sysctl(net, XTCP_SYSCTL_RTO_MAX_MS) * USEC_PER_MSEC);
+		xs->rto = DIV_ROUND_UP(xs->rtt.rto_us, USEC_PER_MSEC);
+	}
 	sk->sk_write_space(sk);
+	return acked;
 }
 
-/* Queue in-sequence payload; true when the skb was taken. */
-static bool xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
+/* An ACK that covered new data: grow the window, or work recovery. */
+static void xtcp_cong_ack(struct sock *sk, u32 ack, u32 acked)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->dupacks = 0;
+	switch (xs->ca_state) {
+	case XTCP_CA_RECOVERY:
+		if (!xtcp_seq_before(ack, xs->high_seq)) {
+			xtcp_cc_exit_recovery(&xs->cc, xs->packets_out);
+			xs->ca_state = XTCP_CA_OPEN;
+		} else {
+			/* RFC 6582 §3.2 step 3: the next hole is lost too. */
+			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_PARTIALACKS);
+			xtcp_retransmit_head(sk);
+			xtcp_cc_partial_ack(&xs->cc, acked);
+		}
+		return;
+	case XTCP_CA_LOSS:
+		if (!xtcp_seq_before(ack, xs->high_seq))
+			xs->ca_state = XTCP_CA_OPEN;
+		break;
+	}
+	xtcp_cc_on_ack(&xs->cc, acked);
+}
+
+/* A duplicate ACK (RFC 5681 §2): three start fast retransmit. */
+static void xtcp_cong_dupack(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xs->dupacks < 255)
+		xs->dupacks++;
+	if (xs->ca_state == XTCP_CA_RECOVERY) {
+		/* Each one says a segment has left the network. */
+		xs->cc.cwnd = min(xs->cc.cwnd + 1, XTCP_MAX_CWND);
+		return;
+	}
+	if (xs->dupacks != 3 || xs->ca_state != XTCP_CA_OPEN)
+		return;
+	xs->high_seq = xs->snd_nxt;
+	xs->ca_state = XTCP_CA_RECOVERY;
+	xtcp_cc_enter_recovery(&xs->cc, xs->packets_out);
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_FASTRETRANSMITS);
+	xs->stats.fast_retrans++;
+	xtcp_retransmit_head(sk);
+}
+
+/* Append in-order payload to the receive queue, coalescing with its tail. */
+static void xtcp_queue_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *tail = skb_peek_tail(&sk->sk_receive_queue);
+	bool stolen;
+	int delta;
+
+	xs->rcv_nxt = XTCP_SKB_CB(skb)->end_seq;
+	xs->stats.bytes_received += skb->len;
+	if (tail && skb_try_coalesce(tail, skb, &stolen, &delta)) {
+		XTCP_SKB_CB(tail)->end_seq = XTCP_SKB_CB(skb)->end_seq;
+		atomic_add(delta, &sk->sk_rmem_alloc);
+		sk_mem_charge(sk, delta);
+		kfree_skb_partial(skb, stolen);
+		return;
+	}
+	if (!skb->sk)
+		skb_set_owner_r(skb, sk);
+	__skb_queue_tail(&sk->sk_receive_queue, skb);
+}
+
+/*
+ * Move what the out-of-order queue holds that now follows rcv_nxt onto
+ * the receive queue.  Return: true if a queued FIN is now in sequence.
+ */
+static bool xtcp_ofo_drain(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+	bool fin = false;
+
+	while ((skb = xtcp_ofo_pull(&xs->ofo_queue, xs->rcv_nxt))) {
+		fin = XTCP_SKB_CB(skb)->flags & TCPHDR_FIN;
+		if (skb->len)
+			xtcp_queue_rcv(sk, skb);
+		else
+			kfree_skb(skb);
+		if (fin)
+			break;
+	}
+	if (fin)
+		__skb_queue_purge(&xs->ofo_queue);
+	return fin;
+}
+
+/*
+ * Make room for @skb (payload only) in the receive buffer.  A segment
+ * whose buffer is much larger than its payload (a small one, or a
+ * clone of the sender's skb as veth delivers it), or one that does not
+ * fit, is copied into a compact skb first: the window we advertised is
+ * a promise, and truesize should not break it.
+ *
+ * Return: the skb to queue (maybe a new one; the old is freed), or
+ * NULL when even the compact copy does not fit (@skb is freed).
+ */
+static struct sk_buff *xtcp_rcv_charge(struct sock *sk, struct sk_buff *skb)
+{
+	int room = READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc);
+	struct sk_buff *n;
+
+	if (skb->truesize <= room && skb->truesize <= 2 * skb->len + 1024)
+		return skb;
+	n = alloc_skb(max(skb->len, 1024U), GFP_ATOMIC);
+	if (n) {
+		skb_put(n, skb->len);
+		if (skb_copy_bits(skb, 0, n->data, skb->len)) {
+			kfree_skb(n);
+			n = NULL;
+		}
+	}
+	if (n) {
+		*XTCP_SKB_CB(n) = *XTCP_SKB_CB(skb);
+		consume_skb(skb);
+		skb = n;
+	}
+	if (skb->truesize > room) {
+		kfree_skb(skb);
+		return NULL;
+	}
+	return skb;
+}
+
+/* Result of xtcp_data_queue(). */
+enum {
+	XTCP_DATA_TAKEN = 1,	/* the skb was queued (or freed) */
+	XTCP_DATA_OFO = 2,	/* out of order, filled a hole, or dropped: ACK now */
+	XTCP_DATA_FIN = 4,	/* a FIN from the out-of-order queue is due */
+};
+
+/*
+ * Queue payload: in sequence onto the receive queue (then whatever the
+ * out-of-order queue holds that now follows), beyond rcv_nxt onto the
+ * out-of-order queue.  Payload past the window's right edge is cut.
+ */
+static int xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct net *net = sock_net(sk);
-	u32 seq = XTCP_SKB_CB(skb)->seq;
-	u32 len = xtcp_data_len(skb), off = 0;
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	u32 seq = cb->seq, len = xtcp_data_len(skb), off = 0;
 	u32 edge = xs->rcv_wup + xs->rcv_wnd;
+	int ret = 0;
 
-	if (xtcp_seq_after(seq, xs->rcv_nxt)) {
-		/* Out of order: no queue for it yet; the ACK asks again. */
-		XTCP_INC_STATS(net, XTCP_MIB_OFODROPS);
-		return false;
-	}
-	off = xs->rcv_nxt - seq;
+	if (!xtcp_seq_after(seq, xs->rcv_nxt))
+		off = xs->rcv_nxt - seq;
 	if (off >= len)
-		return false;
-	if (xtcp_seq_after(seq + len, edge))
+		return 0;
+	xs->rcv_mss = max_t(u32, xs->rcv_mss, min(len, 65535U));
+	if (xtcp_seq_after(seq + len, edge)) {
 		len = edge - seq;
-	if (len <= off)
-		return false;
-	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize > READ_ONCE(sk->sk_rcvbuf)) {
-		XTCP_INC_STATS(net, XTCP_MIB_RCVQDROPS);
-		return false;
+		cb->flags &= ~TCPHDR_FIN;
 	}
+	if (len <= off)
+		return 0;
 	__skb_pull(skb, tcp_hdr(skb)->doff * 4);
 	if (off && !pskb_pull(skb, off))
-		return false;
+		return 0;
 	if (pskb_trim(skb, len - off))
-		return false;
-	XTCP_SKB_CB(skb)->seq = xs->rcv_nxt;
-	XTCP_SKB_CB(skb)->end_seq = xs->rcv_nxt + skb->len;
+		return 0;
+	cb->seq = seq + off;
+	cb->end_seq = cb->seq + skb->len;
 	skb_dst_drop(skb);
-	skb_set_owner_r(skb, sk);
-	__skb_queue_tail(&sk->sk_receive_queue, skb);
-	xs->rcv_nxt += skb->len;
+	skb = xtcp_rcv_charge(sk, skb);
+	if (!skb) {
+		XTCP_INC_STATS(net, xtcp_seq_after(seq + off, xs->rcv_nxt) ?
+			       XTCP_MIB_OFODROPS : XTCP_MIB_RCVQDROPS);
+		return XTCP_DATA_TAKEN | XTCP_DATA_OFO;
+	}
+	cb = XTCP_SKB_CB(skb);
+
+	if (xtcp_seq_after(cb->seq, xs->rcv_nxt)) {
+		skb_set_owner_r(skb, sk);
+		if (xtcp_ofo_insert(&xs->ofo_queue, skb)) {
+			XTCP_INC_STATS(net, XTCP_MIB_OFOQUEUED);
+			xs->stats.ofo_pkts++;
+		}
+		return XTCP_DATA_TAKEN | XTCP_DATA_OFO;
+	}
+	cb->flags &= ~TCPHDR_FIN;	/* the caller handles this one's FIN */
+	xtcp_queue_rcv(sk, skb);
+	ret = XTCP_DATA_TAKEN;
+	if (!skb_queue_empty(&xs->ofo_queue)) {
+		ret |= XTCP_DATA_OFO;
+		if (xtcp_ofo_drain(sk))
+			ret |= XTCP_DATA_FIN;
+	}
 	if (!sock_flag(sk, SOCK_DEAD))
 		sk->sk_data_ready(sk);
-	return true;
+	return ret;
 }
 
 /* The peer's FIN, in sequence.  The caller sends the ACK. */
@@ -185,9 +368,12 @@ static bool xtcp_rcv_synrecv_ack(struct sock *sk, struct sk_buff *skb, u32 ack)
 		return false;
 	}
 	xtcp_transition(sk, XTCP_EV_RCV_ACK);
-	xs->snd_wnd = ntohs(th->window);
+	xs->snd_una = xs->iss + 1;	/* our SYN: not counted as data acked */
+	xtcp_timer_ack_progress(sk);
+	xs->snd_wnd = ntohs(th->window) << xs->snd_wscale;
 	xs->snd_wl1 = XTCP_SKB_CB(skb)->seq;
 	xs->snd_wl2 = ack;
+	xtcp_timer_keepalive(sk);
 	if (xs->parent) {
 		xtcp_child_established(sk);
 	} else if (!sock_flag(sk, SOCK_DEAD)) {
@@ -212,6 +398,21 @@ static bool xtcp_is_simopen_synack(const struct sock *sk, const struct sk_buff *
 	       ntohl(th->ack_seq) == xs->snd_nxt;
 }
 
+/*
+ * In-order data arrived: ACK now if more than one full segment is
+ * unacknowledged (RFC 9293 §3.8.6.3: every second full segment), else
+ * let the delayed-ACK timer do it.
+ */
+static void xtcp_ack_snd_check(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xs->rcv_nxt - xs->rcv_wup > xs->rcv_mss)
+		xtcp_send_ack(sk);
+	else
+		xtcp_timer_delack(sk);
+}
+
 /* Segment arrives in a synchronized state, or SYN_RECV. */
 static void xtcp_rcv_established(struct sock *sk, struct sk_buff *skb)
 {
@@ -220,8 +421,10 @@ static void xtcp_rcv_established(struct sock *sk, struct sk_buff *skb)
 	const struct tcphdr *th = tcp_hdr(skb);
 	u32 seq = XTCP_SKB_CB(skb)->seq, end = XTCP_SKB_CB(skb)->end_seq;
 	u32 ack = ntohl(th->ack_seq);
-	bool fin = th->fin, has_data = xtcp_data_len(skb) > 0, queued = false;
+	bool fin = th->fin, has_data = xtcp_data_len(skb) > 0;
 	bool simopen = xtcp_is_simopen_synack(sk, skb);
+	int dq = 0;
+	u32 wnd;
 
 	/* 1: is the sequence number acceptable? */
 	if (!simopen && !xtcp_seq_acceptable(xs->rcv_nxt,
@@ -256,19 +459,24 @@ static void xtcp_rcv_established(struct sock *sk, struct sk_buff *skb)
 	/* 5: ACK. */
 	if (!th->ack)
 		goto drop;
+	xtcp_timer_rcvd(sk);
 	if (sk->sk_state == XTCP_SYN_RECV && !xtcp_rcv_synrecv_ack(sk, skb, ack))
 		goto drop;
 	if (xtcp_seq_after(ack, xs->snd_nxt)) {
 		xtcp_send_ack(sk);
 		goto drop;
 	}
+	wnd = ntohs(th->window) << xs->snd_wscale;
 	if (xtcp_seq_after(ack, xs->snd_una)) {
-		xtcp_clean_acked(sk, ack);
+		xtcp_cong_ack(sk, ack, xtcp_clean_acked(sk, ack));
 		xtcp_timer_ack_progress(sk);
+	} else if (ack == xs->snd_una && xs->packets_out && !has_data && !fin &&
+		   wnd == xs->snd_wnd) {
+		xtcp_cong_dupack(sk);
 	}
 	if (xtcp_seq_before(xs->snd_wl1, seq) ||
 	    (xs->snd_wl1 == seq && !xtcp_seq_before(ack, xs->snd_wl2))) {
-		xs->snd_wnd = ntohs(th->window);
+		xs->snd_wnd = wnd;
 		xs->snd_wl1 = seq;
 		xs->snd_wl2 = ack;
 	}
@@ -297,20 +505,24 @@ static void xtcp_rcv_established(struct sock *sk, struct sk_buff *skb)
 		case XTCP_ESTABLISHED:
 		case XTCP_FIN_WAIT1:
 		case XTCP_FIN_WAIT2:
-			queued = xtcp_data_queue(sk, skb);
+			dq = xtcp_data_queue(sk, skb);
 			break;
 		}
 	}
 	/* 8: FIN, if everything before it has arrived. */
-	if (fin && end - 1 == xs->rcv_nxt) {
+	if ((fin && end - 1 == xs->rcv_nxt) || (dq & XTCP_DATA_FIN)) {
 		xtcp_rcv_fin(sk);
 		xtcp_send_ack(sk);
 		if (sk->sk_state == XTCP_FIN_WAIT2)
 			xtcp_enter_time_wait(sk);
-	} else if (has_data || fin) {
+	} else if (fin || (has_data && !(dq & XTCP_DATA_TAKEN)) ||
+		   (dq & XTCP_DATA_OFO)) {
+		/* Out of order, duplicate or dropped: say where we are now. */
 		xtcp_send_ack(sk);
+	} else if (has_data) {
+		xtcp_ack_snd_check(sk);
 	}
-	if (queued)
+	if (dq & XTCP_DATA_TAKEN)
 		return;
 drop:
 	kfree_skb(skb);
@@ -339,11 +551,18 @@ static void xtcp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 
 	xtcp_parse_options(th, &opts);
 	xtcp_set_peer_mss(sk, opts.mss);
+	if (xs->wscale_ok && opts.wscale_ok) {
+		xs->snd_wscale = opts.wscale;
+	} else {
+		xs->wscale_ok = false;
+		xs->rcv_wscale = 0;
+	}
 	xs->irs = seq;
 	xs->rcv_nxt = seq + 1;
 	xs->rcv_wup = xs->rcv_nxt;
 	xs->copied_seq = xs->rcv_nxt;
 	xs->snd_wnd = ntohs(th->window);
+	xtcp_timer_rcvd(sk);
 	xs->snd_wl1 = seq;
 	xs->snd_wl2 = ack;
 
@@ -352,6 +571,7 @@ static void xtcp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 		xtcp_timer_ack_progress(sk);
 		xtcp_transition(sk, XTCP_EV_RCV_SYNACK);
 		xtcp_send_ack(sk);
+		xtcp_timer_keepalive(sk);
 		if (!sock_flag(sk, SOCK_DEAD)) {
 			sk->sk_state_change(sk);
 			sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
@@ -377,8 +597,17 @@ static void xtcp_rcv_listen(struct sock *sk, struct sk_buff *skb)
 		xtcp_v4_send_reset(sock_net(sk), skb);
 		goto drop;
 	}
-	if (th->syn)
+	if (th->syn) {
+		/*
+		 * From the backlog this runs in process context: the child's
+		 * spinlock, held while the SYN-ACK goes out, must not be
+		 * taken with BH enabled, or the softirq that transmit runs
+		 * may spin on it (the client's ACK comes straight back).
+		 */
+		local_bh_disable();
 		xtcp_listen_syn(sk, skb);
+		local_bh_enable();
+	}
 drop:
 	kfree_skb(skb);
 }
@@ -393,6 +622,7 @@ drop:
  */
 int xtcp_rcv(struct sock *sk, struct sk_buff *skb)
 {
+	xtcp_sk(sk)->stats.segs_in++;
 	switch (sk->sk_state) {
 	case XTCP_LISTEN:
 		xtcp_rcv_listen(sk, skb);
@@ -417,7 +647,7 @@ static void xtcp_deliver(struct sock *sk, struct sk_buff *skb)
 	if (!sock_owned_by_user(sk)) {
 		xtcp_rcv(sk, skb);
 	} else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
-				  READ_ONCE(sk->sk_sndbuf))) {
+				  READ_ONCE(sk->sk_sndbuf) + 65536)) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_BACKLOGDROPS);
 		kfree_skb(skb);
 	}

@@ -81,6 +81,11 @@ static void xtcp_child_inherit(struct sock *child, const struct sock *lsk)
 	sock_copy_flags(child, lsk);
 	inet_sk(child)->uc_ttl = inet_sk(lsk)->uc_ttl;
 	inet_sk(child)->tos = inet_sk(lsk)->tos;
+	xtcp_sk(child)->nodelay = xtcp_sk(lsk)->nodelay;
+	xtcp_sk(child)->keepidle = xtcp_sk(lsk)->keepidle;
+	xtcp_sk(child)->keepintvl = xtcp_sk(lsk)->keepintvl;
+	xtcp_sk(child)->keepcnt = xtcp_sk(lsk)->keepcnt;
+	xtcp_sk(child)->user_timeout = xtcp_sk(lsk)->user_timeout;
 }
 
 /**
@@ -124,12 +129,18 @@ void xtcp_listen_syn(struct sock *lsk, struct sk_buff *skb)
 	}
 	xtcp_parse_options(th, &opts);
 	xtcp_set_peer_mss(sk, opts.mss);
+	if (opts.wscale_ok && xtcp_sysctl(net, XTCP_SYSCTL_WINDOW_SCALING)) {
+		xs->wscale_ok = true;
+		xs->snd_wscale = opts.wscale;
+		xs->rcv_wscale = xtcp_choose_wscale(sk);
+	}
 	xtcp_init_seq(sk);
 	xs->irs = XTCP_SKB_CB(skb)->seq;
 	xs->rcv_nxt = xs->irs + 1;
 	xs->rcv_wup = xs->rcv_nxt;
 	xs->copied_seq = xs->rcv_nxt;
 	xs->snd_wnd = ntohs(th->window);
+	xtcp_timer_rcvd(sk);
 	xs->snd_wl1 = xs->irs;
 	xs->snd_wl2 = xs->iss;
 	inet_sk_set_state(sk, xtcp_next_state(XTCP_LISTEN, XTCP_EV_RCV_SYN));

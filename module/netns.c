@@ -36,6 +36,13 @@ const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_OFODROPS]		= "OfoDrops",
 	[XTCP_MIB_RCVQDROPS]		= "RcvQDrops",
 	[XTCP_MIB_TWRECYCLED]		= "TwRecycled",
+	[XTCP_MIB_KEEPALIVEPROBES]	= "KeepaliveProbes",
+	[XTCP_MIB_ZEROWINDOWPROBES]	= "ZeroWindowProbes",
+	[XTCP_MIB_DELAYEDACKS]		= "DelayedAcks",
+	[XTCP_MIB_FASTRETRANSMITS]	= "FastRetransmits",
+	[XTCP_MIB_PARTIALACKS]		= "PartialAcks",
+	[XTCP_MIB_OFOQUEUED]		= "OfoQueued",
+	[XTCP_MIB_USERTIMEOUTS]		= "UserTimeouts",
 };
 
 /**
@@ -114,6 +121,18 @@ static int __net_init xtcp_net_init(struct net *net)
 	xn->sysctl[XTCP_SYSCTL_RTO_MAX_MS] = 120000;
 	xn->sysctl[XTCP_SYSCTL_FIN_TIMEOUT_MS] = 60000;
 	xn->sysctl[XTCP_SYSCTL_TW_TIMEOUT_MS] = 60000;
+	xn->sysctl[XTCP_SYSCTL_RTO_MIN_MS] = 200;
+	xn->sysctl[XTCP_SYSCTL_DELACK_MS] = 40;
+	xn->sysctl[XTCP_SYSCTL_KEEPALIVE_TIME] = 7200;
+	xn->sysctl[XTCP_SYSCTL_KEEPALIVE_INTVL] = 75;
+	xn->sysctl[XTCP_SYSCTL_KEEPALIVE_PROBES] = 10;
+	xn->sysctl[XTCP_SYSCTL_WINDOW_SCALING] = 1;
+	xn->rmem[0] = 4096;
+	xn->rmem[1] = 262144;
+	xn->rmem[2] = 6291456;
+	xn->wmem[0] = 4096;
+	xn->wmem[1] = 262144;
+	xn->wmem[2] = 4194304;
 
 	err = inet_ctl_sock_create(&xn->ctl_sk, PF_INET, SOCK_RAW,
 				   xtcp_ipproto, net);

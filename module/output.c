@@ -19,52 +19,95 @@
 
 #include "xtcp.h"
 
+/* The receive buffer: SO_RCVBUF, capped by net.xtcp.rmem's maximum. */
+static int xtcp_rcvbuf(const struct sock *sk)
+{
+	int max = READ_ONCE(xtcp_pernet(sock_net(sk))->rmem[2]);
+
+	return min(READ_ONCE(sk->sk_rcvbuf), max);
+}
+
 /**
  * xtcp_rcv_space() - free receive buffer, expressed as a window.
  * @sk: the socket.
  *
  * The buffer is charged with each skb's truesize, which for a full
- * segment off veth is up to about three times its payload: a quarter of
- * the free space is a window the buffer can always hold, so in-window
- * data is never dropped for lack of memory.
+ * segment off veth is up to about one and a half times its payload and
+ * small segments are coalesced (input.c): half of the free space is a
+ * window the buffer can hold.
  *
- * Return: the window, at most XTCP_MAX_WINDOW.
+ * Return: the window, at most what the scale lets us advertise.
  */
 u32 xtcp_rcv_space(const struct sock *sk)
 {
-	int free = READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc);
+	int free = xtcp_rcvbuf(sk) - atomic_read(&sk->sk_rmem_alloc);
 
 	if (free <= 0)
 		return 0;
-	return min_t(u32, free / 4, XTCP_MAX_WINDOW);
+	return min_t(u32, free / 2, 65535U << xtcp_sk(sk)->rcv_wscale);
 }
 
 /**
- * xtcp_select_window() - the window to advertise now, and record it.
+ * xtcp_choose_wscale() - the window-scale shift we offer in our SYN or
+ *	SYN-ACK.
+ * @sk: the socket.
+ *
+ * Sized for the largest window the buffer may ever give: SO_RCVBUF if
+ * the user set it, else net.xtcp.rmem's maximum.
+ *
+ * Return: the shift, 0..14.
+ */
+u8 xtcp_choose_wscale(const struct sock *sk)
+{
+	int space = READ_ONCE(xtcp_pernet(sock_net(sk))->rmem[2]);
+
+	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK)
+		space = min(space, READ_ONCE(sk->sk_rcvbuf));
+	return xtcp_wscale_for(space / 2);
+}
+
+/**
+ * xtcp_select_window() - the window field to send now, and record it.
  * @sk: the socket, locked.
  *
  * The right edge (rcv_wup + rcv_wnd) never moves left: if free space
  * shrank, the old edge is kept and the data that fills it is dropped
- * only if memory truly runs out.
+ * only if memory truly runs out.  Nor does it move right by less than
+ * min(MSS, half the buffer): the receiver's side of silly window
+ * syndrome avoidance (RFC 9293 §3.8.6.2.2), so a full buffer shows a
+ * zero window until the reader frees a useful amount.
  *
- * Return: the window, at most 65535 (no window scaling yet).
+ * Return: the 16-bit field, scaled by rcv_wscale.
  */
 u16 xtcp_select_window(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 win = xtcp_rcv_space(sk);
 	u32 edge = xs->rcv_wup + xs->rcv_wnd;
+	u32 sws = min_t(u32, xtcp_rcvbuf(sk) / 2, xs->advmss);
+	u16 field;
 
-	if (xtcp_seq_after(edge, xs->rcv_nxt + win))
-		win = min_t(u32, edge - xs->rcv_nxt, XTCP_MAX_WINDOW);
-	xs->rcv_wnd = win;
+	/* Never left; and not right by less than min(MSS, buffer / 2). */
+	if (!xtcp_seq_after(xs->rcv_nxt + win, edge + sws - 1))
+		win = xtcp_seq_after(edge, xs->rcv_nxt) ? edge - xs->rcv_nxt : 0;
+	xs->rcv_wnd = xtcp_window_field(win, xs->rcv_wscale, &field);
 	xs->rcv_wup = xs->rcv_nxt;
-	return win;
+	return field;
+}
+
+/* The window of a SYN or SYN-ACK: never scaled (RFC 7323 §2.2). */
+static u16 xtcp_syn_window(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->rcv_wnd = min_t(u32, xtcp_rcv_space(sk), 65535U);
+	xs->rcv_wup = xs->rcv_nxt;
+	return xs->rcv_wnd;
 }
 
 /* Push the header onto @skb (payload only) and send it from @sk. */
 static int xtcp_transmit(struct sock *sk, struct sk_buff *skb, u8 flags,
-			 u32 seq, u16 mss_opt)
+			 u32 seq)
 {
 	struct inet_sock *inet = inet_sk(sk);
 	struct xtcp_sock *xs = xtcp_sk(sk);
@@ -75,15 +118,19 @@ static int xtcp_transmit(struct sock *sk, struct sk_buff *skb, u8 flags,
 		.seq = seq,
 		.ack = (flags & TCPHDR_ACK) ? xs->rcv_nxt : 0,
 		.flags = flags,
-		.mss = mss_opt,
 	};
-	unsigned int hlen = sizeof(struct tcphdr) + (mss_opt ? TCPOLEN_MSS : 0);
 	struct tcphdr *th;
 	int err;
 
-	if (!(flags & TCPHDR_RST))
+	if (flags & TCPHDR_SYN) {
+		f.mss = xs->advmss;
+		f.wscale_ok = xs->wscale_ok;
+		f.wscale = xs->rcv_wscale;
+		f.window = xtcp_syn_window(sk);
+	} else if (!(flags & TCPHDR_RST)) {
 		f.window = xtcp_select_window(sk);
-	th = skb_push(skb, hlen);
+	}
+	th = skb_push(skb, xtcp_header_len(&f));
 	skb_reset_transport_header(skb);
 	xtcp_build_header(th, &f);
 	th->check = xtcp_csum(inet->inet_saddr, inet->inet_daddr, xtcp_ipproto,
@@ -92,9 +139,12 @@ static int xtcp_transmit(struct sock *sk, struct sk_buff *skb, u8 flags,
 	skb->protocol = htons(ETH_P_IP);
 	skb_set_owner_w(skb, sk);
 
+	xs->stats.segs_out++;
 	XTCP_INC_STATS(net, XTCP_MIB_OUTSEGS);
 	if (flags & TCPHDR_RST)
 		XTCP_INC_STATS(net, XTCP_MIB_OUTRSTS);
+	if (flags & TCPHDR_ACK)
+		xtcp_timer_ack_sent(sk);
 	err = ip_queue_xmit(sk, skb, &inet->cork.fl);
 	return net_xmit_eval(err);
 }
@@ -109,13 +159,13 @@ static struct sk_buff *xtcp_alloc_ctl(gfp_t gfp)
 }
 
 /* A segment without payload; GFP_ATOMIC, so callable anywhere. */
-static int xtcp_send_ctl(struct sock *sk, u8 flags, u32 seq, u16 mss_opt)
+static int xtcp_send_ctl(struct sock *sk, u8 flags, u32 seq)
 {
 	struct sk_buff *skb = xtcp_alloc_ctl(GFP_ATOMIC);
 
 	if (!skb)
 		return -ENOBUFS;
-	return xtcp_transmit(sk, skb, flags, seq, mss_opt);
+	return xtcp_transmit(sk, skb, flags, seq);
 }
 
 /**
@@ -126,9 +176,7 @@ static int xtcp_send_ctl(struct sock *sk, u8 flags, u32 seq, u16 mss_opt)
  */
 int xtcp_send_syn(struct sock *sk)
 {
-	struct xtcp_sock *xs = xtcp_sk(sk);
-
-	return xtcp_send_ctl(sk, TCPHDR_SYN, xs->iss, xs->advmss);
+	return xtcp_send_ctl(sk, TCPHDR_SYN, xtcp_sk(sk)->iss);
 }
 
 /**
@@ -139,9 +187,7 @@ int xtcp_send_syn(struct sock *sk)
  */
 int xtcp_send_synack(struct sock *sk)
 {
-	struct xtcp_sock *xs = xtcp_sk(sk);
-
-	return xtcp_send_ctl(sk, TCPHDR_SYN | TCPHDR_ACK, xs->iss, xs->advmss);
+	return xtcp_send_ctl(sk, TCPHDR_SYN | TCPHDR_ACK, xtcp_sk(sk)->iss);
 }
 
 /**
@@ -150,7 +196,21 @@ int xtcp_send_synack(struct sock *sk)
  */
 void xtcp_send_ack(struct sock *sk)
 {
-	xtcp_send_ctl(sk, TCPHDR_ACK, xtcp_sk(sk)->snd_nxt, 0);
+	xtcp_send_ctl(sk, TCPHDR_ACK, xtcp_sk(sk)->snd_nxt);
+}
+
+/**
+ * xtcp_send_probe() - a keepalive or zero-window probe.
+ * @sk: the socket, locked, synchronized.
+ *
+ * An ACK carrying the sequence number just below snd_una, as Linux
+ * sends: it is old, so the peer must answer it with an ACK that shows
+ * its window, and it puts no data into a window that may be closed.
+ */
+void xtcp_send_probe(struct sock *sk)
+{
+	xtcp_sk(sk)->stats.probes_sent++;
+	xtcp_send_ctl(sk, TCPHDR_ACK, xtcp_sk(sk)->snd_una - 1);
 }
 
 /**
@@ -159,18 +219,16 @@ void xtcp_send_ack(struct sock *sk)
  */
 void xtcp_send_active_reset(struct sock *sk)
 {
-	xtcp_send_ctl(sk, TCPHDR_RST | TCPHDR_ACK, xtcp_sk(sk)->snd_nxt, 0);
+	xtcp_send_ctl(sk, TCPHDR_RST | TCPHDR_ACK, xtcp_sk(sk)->snd_nxt);
 }
 
 /* Transmit one queued skb (data and/or FIN). */
 static int xtcp_transmit_queued(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-	u8 flags = TCPHDR_ACK | (cb->flags & TCPHDR_FIN);
+	u8 flags = TCPHDR_ACK | (cb->flags & (TCPHDR_FIN | TCPHDR_PSH));
 	struct sk_buff *clone;
 
-	if (skb->len && skb_queue_is_last(&sk->sk_write_queue, skb))
-		flags |= TCPHDR_PSH;
 	/* An earlier clone may still be in a queue below us: copy then. */
 	if (skb_cloned(skb))
 		clone = pskb_copy(skb, GFP_ATOMIC);
@@ -178,59 +236,182 @@ static int xtcp_transmit_queued(struct sock *sk, struct sk_buff *skb)
 		clone = skb_clone(skb, GFP_ATOMIC);
 	if (!clone)
 		return -ENOBUFS;
-	return xtcp_transmit(sk, clone, flags, cb->seq, 0);
+	return xtcp_transmit(sk, clone, flags, cb->seq);
+}
+
+/* Send @skb again at once, out of the send_head order. */
+static void xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xtcp_transmit_queued(sk, skb))
+		return;
+	XTCP_SKB_CB(skb)->retrans = 1;
+	xs->stats.total_retrans++;
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RETRANSSEGS);
 }
 
 /**
- * xtcp_write_xmit() - send queued segments the peer's window allows.
- * @sk: the socket, locked, synchronized.
- *
- * Sends from send_head on; a segment below snd_nxt is a retransmission
- * (after xtcp_retransmit_rewind()).  A lone FIN may go out with the
- * window closed: it takes no buffer.
+ * xtcp_retransmit_head() - resend the oldest unacknowledged segment:
+ *	fast retransmit, or a partial ACK in NewReno recovery.
+ * @sk: the socket, locked.
  */
-void xtcp_write_xmit(struct sock *sk)
+void xtcp_retransmit_head(struct sock *sk)
+{
+	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+
+	if (skb && skb != xtcp_sk(sk)->send_head)
+		xtcp_retransmit_skb(sk, skb);
+}
+
+/*
+ * Nagle (RFC 9293 §3.8.6.2.1), XTCP_CORK and MSG_MORE: hold a partial
+ * last segment back while data is in flight or the user asked to.
+ */
+static bool xtcp_nagle_hold(const struct sock *sk, const struct sk_buff *skb,
+			    bool more)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+	if (skb->len >= xs->mss || (cb->flags & TCPHDR_FIN) ||
+	    !skb_queue_is_last(&sk->sk_write_queue, skb) ||
+	    xtcp_seq_before(cb->seq, xs->snd_nxt))
+		return false;
+	if (more || xs->cork)
+		return true;
+	return !xs->nodelay && xs->packets_out;
+}
+
+/*
+ * The window has room for only the first @len bytes of @skb, which was
+ * never sent: move the rest into a new skb after it.
+ */
+static int xtcp_split(struct sock *sk, struct sk_buff *skb, u32 len)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	u32 rest = skb->len - len;
+	struct sk_buff *tail;
+
+	if (skb_cloned(skb) || skb_is_nonlinear(skb))
+		return -EINVAL;
+	tail = alloc_skb_fclone(MAX_TCP_HEADER + rest, GFP_ATOMIC);
+	if (!tail)
+		return -ENOBUFS;
+	skb_reserve(tail, MAX_TCP_HEADER);
+	skb_put_data(tail, skb->data + len, rest);
+	__skb_trim(skb, len);
+	XTCP_SKB_CB(tail)->seq = cb->seq + len;
+	XTCP_SKB_CB(tail)->end_seq = cb->end_seq;
+	XTCP_SKB_CB(tail)->flags = cb->flags;
+	XTCP_SKB_CB(tail)->retrans = 0;
+	cb->end_seq = cb->seq + len;
+	cb->flags &= ~(TCPHDR_FIN | TCPHDR_PSH);
+	sk_wmem_queued_add(sk, tail->truesize);
+	__skb_queue_after(&sk->sk_write_queue, skb, tail);
+	return 0;
+}
+
+/* How many bytes of @skb the peer's window takes now. */
+static u32 xtcp_window_room(const struct xtcp_sock *xs, const struct sk_buff *skb)
+{
+	u32 right = xs->snd_una + xs->snd_wnd;
+	u32 seq = XTCP_SKB_CB(skb)->seq;
+
+	if (!xtcp_seq_after(right, seq))
+		return 0;
+	return min(right - seq, skb->len);
+}
+
+/**
+ * __xtcp_write_xmit() - send what the windows allow from send_head on.
+ * @sk: the socket, locked, synchronized.
+ * @more: the user said more is coming (MSG_MORE): hold a partial tail.
+ *
+ * A segment goes out when it fits the congestion window (packets_out <
+ * cwnd), the peer's window, and Nagle's rule.  One that fits the peer's
+ * window only in part is split when nothing is in flight, so a window
+ * smaller than a segment cannot stall the connection.  A segment below
+ * snd_nxt is a retransmission (after a timeout rewound send_head).  A
+ * lone FIN may go out with the window closed: it takes no buffer.  If
+ * data waits on a closed window with nothing in flight, the persist
+ * timer starts.
+ */
+void __xtcp_write_xmit(struct sock *sk, bool more)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	bool closed = false;
 	struct sk_buff *skb;
 
 	while ((skb = xs->send_head)) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-		u32 end = cb->end_seq - ((cb->flags & TCPHDR_FIN) ? 1 : 0);
 
-		if (skb->len && xtcp_seq_after(end, xs->snd_una + xs->snd_wnd))
+		if (xs->packets_out >= xs->cc.cwnd)
 			break;
+		if (skb->len) {
+			u32 room = xtcp_window_room(xs, skb);
+
+			if (room < skb->len &&
+			    (!room || xs->packets_out || xtcp_split(sk, skb, room))) {
+				closed = true;
+				break;
+			}
+			if (xtcp_nagle_hold(sk, skb, more))
+				break;
+		}
 		if (xtcp_transmit_queued(sk, skb))
 			break;
-		if (xtcp_seq_before(cb->seq, xs->snd_nxt))
+		if (xtcp_seq_before(cb->seq, xs->snd_nxt)) {
+			cb->retrans = 1;
+			xs->stats.total_retrans++;
 			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RETRANSSEGS);
+		} else {
+			cb->tx_us = xtcp_clock_us();
+		}
 		if (xtcp_seq_after(cb->end_seq, xs->snd_nxt))
 			xs->snd_nxt = cb->end_seq;
 		xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
 				NULL : skb->next;
+		xs->packets_out++;
 		xtcp_timer_data_sent(sk);
 	}
+	if (closed && !xs->packets_out)
+		xtcp_timer_window_closed(sk);
 }
 
 /**
- * xtcp_retransmit_rewind() - go back N: resend from the oldest
+ * xtcp_write_xmit() - send what the windows allow, by the socket's
+ *	own Nagle and cork settings.
+ * @sk: the socket, locked, synchronized.
+ */
+void xtcp_write_xmit(struct sock *sk)
+{
+	__xtcp_write_xmit(sk, false);
+}
+
+/**
+ * xtcp_retransmit_rewind() - after a timeout, resend from the oldest
  *	unacknowledged segment.
  * @sk: the socket, locked.
  *
- * Without an out-of-order queue at the receiver (not built yet), what
- * followed a lost segment was dropped too, so everything from snd_una
- * on is sent again, as the window allows.  snd_nxt stays the highest
- * sequence number sent, against which ACKs are checked.
+ * Without SACK nothing tells which later segments arrived, so all of
+ * them count as lost (RFC 5681 §3.1 with RFC 6582): send_head goes back
+ * to the oldest, and slow start from a window of one resends them as
+ * ACKs return; the receiver's out-of-order queue acknowledges what it
+ * holds in one jump.  snd_nxt stays the highest sequence number sent,
+ * against which ACKs are checked.
  *
  * Return: true if there was anything to resend.
  */
 bool xtcp_retransmit_rewind(struct sock *sk)
 {
+	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
 
-	if (!skb || skb == xtcp_sk(sk)->send_head)
+	if (!skb || skb == xs->send_head)
 		return false;
-	xtcp_sk(sk)->send_head = skb;
+	xs->send_head = skb;
+	xs->packets_out = 0;
 	xtcp_write_xmit(sk);
 	return true;
 }
@@ -256,6 +437,7 @@ void xtcp_queue_fin(struct sock *sk)
 		XTCP_SKB_CB(skb)->seq = xs->write_seq;
 		XTCP_SKB_CB(skb)->end_seq = xs->write_seq;
 		XTCP_SKB_CB(skb)->flags = 0;
+		XTCP_SKB_CB(skb)->retrans = 0;
 		sk_wmem_queued_add(sk, skb->truesize);
 		__skb_queue_tail(&sk->sk_write_queue, skb);
 		if (!xs->send_head)

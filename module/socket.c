@@ -22,6 +22,7 @@ static void xtcp_sock_destruct(struct sock *sk)
 	__skb_queue_purge(&sk->sk_receive_queue);
 	__skb_queue_purge(&sk->sk_error_queue);
 	__skb_queue_purge(&sk->sk_write_queue);
+	__skb_queue_purge(&xtcp_sk(sk)->ofo_queue);
 	dst_release(rcu_dereference_protected(sk->sk_dst_cache, 1));
 	kfree(rcu_dereference_protected(inet->inet_opt, 1));
 }
@@ -79,6 +80,11 @@ struct sock *xtcp_sock_alloc(struct net *net, struct socket *sock, gfp_t gfp,
 	xs->ehash = -1;
 	xs->advmss = XTCP_DEFAULT_MSS;
 	xs->mss = XTCP_DEFAULT_MSS;
+	xs->rcv_mss = XTCP_DEFAULT_MSS;
+	sk->sk_rcvbuf = READ_ONCE(xtcp_pernet(net)->rmem[1]);
+	sk->sk_sndbuf = READ_ONCE(xtcp_pernet(net)->wmem[1]);
+	skb_queue_head_init(&xs->ofo_queue);
+	xtcp_cc_init(&xs->cc);
 	spin_lock_init(&xs->accept_lock);
 	INIT_LIST_HEAD(&xs->accept_q);
 	INIT_LIST_HEAD(&xs->accept_node);
@@ -264,6 +270,8 @@ static int xtcp_v4_connect(struct sock *sk, const struct sockaddr_in *usin)
 		goto fail;
 
 	xtcp_init_seq(sk);
+	xtcp_sk(sk)->wscale_ok = xtcp_sysctl(net, XTCP_SYSCTL_WINDOW_SCALING);
+	xtcp_sk(sk)->rcv_wscale = xtcp_sk(sk)->wscale_ok ? xtcp_choose_wscale(sk) : 0;
 	xtcp_transition(sk, XTCP_EV_CONNECT);
 	XTCP_INC_STATS(net, XTCP_MIB_ACTIVEOPENS);
 	xtcp_send_syn(sk);

@@ -155,6 +155,7 @@ void xtcp_done(struct sock *sk)
 	xtcp_timers_stop(sk);
 	xtcp_unhash(sk);
 	xtcp_write_queue_purge(sk);
+	__skb_queue_purge(&xs->ofo_queue);
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
 	sock_set_flag(sk, SOCK_DONE);
 	if (xs->parent)

@@ -74,6 +74,7 @@ static int xtcp_append_new(struct sock *sk, struct msghdr *msg, size_t len)
 	XTCP_SKB_CB(skb)->seq = xs->write_seq;
 	XTCP_SKB_CB(skb)->end_seq = xs->write_seq + n;
 	XTCP_SKB_CB(skb)->flags = 0;
+	XTCP_SKB_CB(skb)->retrans = 0;
 	xs->write_seq += n;
 	sk_wmem_queued_add(sk, skb->truesize);
 	__skb_queue_tail(&sk->sk_write_queue, skb);
@@ -82,10 +83,23 @@ static int xtcp_append_new(struct sock *sk, struct msghdr *msg, size_t len)
 	return n;
 }
 
+/*
+ * End of a write: PSH on its last segment, then send what Nagle, cork
+ * and MSG_MORE allow.
+ */
+static void xtcp_push(struct sock *sk, int flags, size_t copied)
+{
+	struct sk_buff *tail = skb_peek_tail(&sk->sk_write_queue);
+
+	if (copied && tail && !(flags & MSG_MORE))
+		XTCP_SKB_CB(tail)->flags |= TCPHDR_PSH;
+	__xtcp_write_xmit(sk, flags & MSG_MORE);
+}
+
 /**
  * xtcp_sendmsg() - proto_ops->sendmsg.
  * @sock: the socket.
- * @msg: the data and flags (MSG_DONTWAIT, MSG_NOSIGNAL).
+ * @msg: the data and flags (MSG_DONTWAIT, MSG_NOSIGNAL, MSG_MORE).
  * @len: bytes in @msg.
  *
  * Blocks while the send buffer is full, up to SO_SNDTIMEO.
@@ -133,12 +147,12 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 		}
 		copied += n;
 	}
-	xtcp_write_xmit(sk);
+	xtcp_push(sk, flags, copied);
 	release_sock(sk);
 	return copied;
 
 error:
-	xtcp_write_xmit(sk);
+	xtcp_push(sk, flags, copied);
 	if (copied)
 		err = copied;
 	else
@@ -256,6 +270,8 @@ found:
 		if (!(flags & MSG_PEEK) && offset + used == skb->len) {
 			__skb_unlink(skb, &sk->sk_receive_queue);
 			consume_skb(skb);
+			/* Segments wait on the backlog while we copy: take them. */
+			sk_flush_backlog(sk);
 		}
 	}
 	if (copied > 0 && !(flags & MSG_PEEK))

@@ -11,6 +11,18 @@
  *   rto_max_ms           ceiling of the backed-off RTO
  *   fin_timeout_ms       FIN_WAIT_2 lifetime of an orphan
  *   tw_timeout_ms        TIME_WAIT duration, 2*MSL (60000)
+ *   rto_min_ms           floor of the RTO (200)
+ *   delack_ms            longest delay of an ACK (40)
+ *   keepalive_time       idle seconds before the first probe (7200)
+ *   keepalive_intvl      seconds between probes (75)
+ *   keepalive_probes     unanswered probes before the drop (10)
+ *   window_scaling       offer RFC 7323 window scaling (1)
+ *   rmem, wmem           "min default max" buffer bytes, like tcp_rmem:
+ *                        the default is a new socket's SO_RCVBUF or
+ *                        SO_SNDBUF; rmem's max caps the receive buffer
+ *                        and sizes the window scale.  min is kept for
+ *                        the shape of tcp_rmem; nothing goes below
+ *                        the core's SOCK_MIN_RCVBUF anyway.
  */
 #include <linux/slab.h>
 #include <linux/sysctl.h>
@@ -22,6 +34,45 @@ static int xtcp_port_max = 65535;
 static int xtcp_one = 1;
 static int xtcp_retries_max = 127;
 static int xtcp_ms_max = 3600 * 1000;
+static int xtcp_zero;
+static int xtcp_keep_max = 32767;	/* MAX_TCP_KEEPIDLE */
+static int xtcp_keepcnt_max = 127;	/* MAX_TCP_KEEPCNT */
+static int xtcp_buf_min = SOCK_MIN_RCVBUF;
+static int xtcp_buf_max = INT_MAX / 2;
+
+/* Three buffer sizes: each in range, min <= default <= max. */
+static int xtcp_proc_mem(xtcp_ctl_table *table, int write, void *buffer,
+			 size_t *lenp, loff_t *ppos)
+{
+	int *data = table->data, v[3];
+	struct ctl_table tmp = {
+		.data = v,
+		.maxlen = sizeof(v),
+		.mode = table->mode,
+		.extra1 = &xtcp_buf_min,
+		.extra2 = &xtcp_buf_max,
+	};
+	int err, i;
+
+	for (i = 0; i < 3; i++)
+		v[i] = READ_ONCE(data[i]);
+	err = proc_dointvec_minmax(&tmp, write, buffer, lenp, ppos);
+	if (!write || err)
+		return err;
+	if (v[0] > v[1] || v[1] > v[2])
+		return -EINVAL;
+	for (i = 0; i < 3; i++)
+		WRITE_ONCE(data[i], v[i]);
+	return 0;
+}
+
+#define XTCP_MEM(name, field) {						\
+	.procname	= name,						\
+	.data		= (void *)offsetof(struct xtcp_net, field),	\
+	.maxlen		= 3 * sizeof(int),				\
+	.mode		= 0644,						\
+	.proc_handler	= xtcp_proc_mem,				\
+}
 
 static int xtcp_proc_port_range(xtcp_ctl_table *table, int write,
 				void *buffer, size_t *lenp, loff_t *ppos)
@@ -80,6 +131,14 @@ static struct ctl_table xtcp_sysctl_template[] = {
 	XTCP_INT("rto_max_ms", XTCP_SYSCTL_RTO_MAX_MS, &xtcp_one, &xtcp_ms_max),
 	XTCP_INT("fin_timeout_ms", XTCP_SYSCTL_FIN_TIMEOUT_MS, &xtcp_one, &xtcp_ms_max),
 	XTCP_INT("tw_timeout_ms", XTCP_SYSCTL_TW_TIMEOUT_MS, &xtcp_one, &xtcp_ms_max),
+	XTCP_INT("rto_min_ms", XTCP_SYSCTL_RTO_MIN_MS, &xtcp_one, &xtcp_ms_max),
+	XTCP_INT("delack_ms", XTCP_SYSCTL_DELACK_MS, &xtcp_one, &xtcp_ms_max),
+	XTCP_INT("keepalive_time", XTCP_SYSCTL_KEEPALIVE_TIME, &xtcp_one, &xtcp_keep_max),
+	XTCP_INT("keepalive_intvl", XTCP_SYSCTL_KEEPALIVE_INTVL, &xtcp_one, &xtcp_keep_max),
+	XTCP_INT("keepalive_probes", XTCP_SYSCTL_KEEPALIVE_PROBES, &xtcp_one, &xtcp_keepcnt_max),
+	XTCP_INT("window_scaling", XTCP_SYSCTL_WINDOW_SCALING, &xtcp_zero, &xtcp_one),
+	XTCP_MEM("rmem", rmem),
+	XTCP_MEM("wmem", wmem),
 	{ }
 };
 

@@ -4,23 +4,32 @@
  * context (HRTIMER_MODE_REL_SOFT):
  *
  *   rtx_timer    retransmission: resends our SYN (SYN_SENT), SYN-ACK
- *                (SYN_RECV), or the oldest unacknowledged data or FIN;
- *                backs off exponentially from net.xtcp.rto_initial_ms
- *                up to rto_max_ms; after syn_retries, synack_retries or
- *                retries2 it gives up with ETIMEDOUT.
- *   misc_timer   FIN_WAIT_2 lifetime of an orphan (fin_timeout_ms):
- *                a socket the user has closed does not wait forever
- *                for a FIN that may never come.
+ *                (SYN_RECV), or, after a timeout, the data and FIN from
+ *                the oldest unacknowledged segment on; the RTO comes
+ *                from the RTT estimate (RFC 6298, cong.c), doubles per
+ *                backoff up to rto_max_ms; after syn_retries,
+ *                synack_retries or retries2, or XTCP_USER_TIMEOUT, it
+ *                gives up with ETIMEDOUT.
+ *                persist: the same timer while data waits on a zero
+ *                window with nothing in flight; it sends window probes
+ *                with exponential backoff.
+ *   delack_timer the delayed ACK: fires delack_ms after data that was
+ *                not acknowledged at once.
+ *   misc_timer   keepalive (SO_KEEPALIVE): probes an idle connection
+ *                after keepidle, every keepintvl, and drops it after
+ *                keepcnt unanswered probes.  For an orphan in
+ *                FIN_WAIT_2, the same timer bounds the wait for the
+ *                peer's FIN (fin_timeout_ms), as in Linux TCP.
  *
  * The TIME_WAIT timer belongs to the timewait object (timewait.c).
  *
  * The rest of the module only reports events (xtcp_timer_data_sent(),
- * xtcp_timer_ack_progress(), ...); this file decides what to arm.  A
- * queued timer holds a socket reference.  A timer that fires while the
- * user owns the socket leaves its work to xtcp_release_cb(), as TCP's
- * timers do.  A callback that lost a race with a re-arm or a cancel
- * finds its pending bit clear or its timer queued again, and does
- * nothing.
+ * xtcp_timer_ack_progress(), xtcp_timer_rcvd(), ...); this file decides
+ * what to arm.  A queued timer holds a socket reference.  A timer that
+ * fires while the user owns the socket leaves its work to
+ * xtcp_release_cb(), as TCP's timers do.  A callback that lost a race
+ * with a re-arm or a cancel finds its pending bit clear or its timer
+ * queued again, and does nothing.
  */
 #include <linux/hrtimer.h>
 
@@ -29,6 +38,8 @@
 enum {
 	XTCP_PENDING_RTX,
 	XTCP_PENDING_MISC,
+	XTCP_PENDING_DELACK,
+	XTCP_PENDING_PERSIST,	/* rtx_timer is armed as the persist timer */
 };
 
 /*
@@ -66,45 +77,187 @@ static u32 xtcp_rto_max(const struct sock *sk)
 	return xtcp_sysctl(sock_net(sk), XTCP_SYSCTL_RTO_MAX_MS);
 }
 
+/* XTCP_USER_TIMEOUT ran out since @start. */
+static bool xtcp_user_timeout_expired(struct sock *sk, ktime_t start)
+{
+	u32 limit = READ_ONCE(xtcp_sk(sk)->user_timeout);
+
+	if (!limit || ktime_ms_delta(ktime_get(), start) < limit)
+		return false;
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_USERTIMEOUTS);
+	return true;
+}
+
+/* Fire no later than the user timeout, so it is kept to the ms. */
+static u32 xtcp_clamp_to_user_timeout(struct sock *sk, u32 ms)
+{
+	u32 limit = READ_ONCE(xtcp_sk(sk)->user_timeout);
+	s64 left;
+
+	if (!limit)
+		return ms;
+	left = limit - ktime_ms_delta(ktime_get(), xtcp_sk(sk)->rtx_start);
+	return clamp_t(s64, left, 1, ms);
+}
+
+static void xtcp_give_up(struct sock *sk, bool send_rst)
+{
+	xtcp_abort(sk, ETIMEDOUT, send_rst);
+}
+
+/* The persist timer: probe a zero window (RFC 9293 §3.8.6.1). */
+static void xtcp_persist_expired(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct net *net = sock_net(sk);
+
+	if (!xs->send_head || xs->packets_out)
+		return;		/* the window opened meanwhile */
+	if (xs->probes_out >= xtcp_sysctl(net, XTCP_SYSCTL_RETRIES2) ||
+	    xtcp_user_timeout_expired(sk, xs->rtx_start)) {
+		xtcp_give_up(sk, true);
+		return;
+	}
+	xtcp_send_probe(sk);
+	XTCP_INC_STATS(net, XTCP_MIB_ZEROWINDOWPROBES);
+	xs->probes_out++;
+	if (xs->retries < 16)
+		xs->retries++;
+	set_bit(XTCP_PENDING_PERSIST, &xs->pending);
+	xtcp_timer_arm(sk, &xs->rtx_timer, XTCP_PENDING_RTX,
+		       min_t(u64, (u64)xs->rto << xs->retries, xtcp_rto_max(sk)));
+}
+
+/* A retransmission timeout of data or FIN (RFC 6298 §5.4-5.6). */
+static void xtcp_data_timeout(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct net *net = sock_net(sk);
+
+	if (!xs->retries)
+		xs->rtx_start = ktime_sub_ms(ktime_get(), xs->rto);
+	if (xs->retries >= xtcp_sysctl(net, XTCP_SYSCTL_RETRIES2) ||
+	    xtcp_user_timeout_expired(sk, xs->rtx_start)) {
+		xtcp_give_up(sk, true);
+		return;
+	}
+	XTCP_INC_STATS(net, XTCP_MIB_TIMEOUTS);
+	xs->stats.timeouts++;
+	xtcp_cc_on_timeout(&xs->cc, xs->packets_out, !xs->retries);
+	xs->ca_state = XTCP_CA_LOSS;
+	xs->high_seq = xs->snd_nxt;
+	xs->dupacks = 0;
+	xs->retries++;
+	xs->rto = min(xs->rto * 2, xtcp_rto_max(sk));
+	xtcp_retransmit_rewind(sk);
+	xtcp_timer_arm(sk, &xs->rtx_timer, XTCP_PENDING_RTX,
+		       xtcp_clamp_to_user_timeout(sk, xs->rto));
+}
+
 static void xtcp_rtx_expired(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct net *net = sock_net(sk);
 	int state = sk->sk_state, max;
 
+	if (test_and_clear_bit(XTCP_PENDING_PERSIST, &xs->pending)) {
+		xtcp_persist_expired(sk);
+		return;
+	}
 	switch (state) {
 	case XTCP_SYN_SENT:
 		max = xtcp_sysctl(net, XTCP_SYSCTL_SYN_RETRIES);
 		break;
 	case XTCP_SYN_RECV:
+		if (xtcp_seq_after(xs->snd_una, xs->iss))
+			goto data;
 		max = xtcp_sysctl(net, XTCP_SYSCTL_SYNACK_RETRIES);
 		break;
 	case XTCP_CLOSE:
 	case XTCP_LISTEN:
 		return;
 	default:
-		if (xs->snd_una == xs->snd_nxt)
-			return;
-		max = xtcp_sysctl(net, XTCP_SYSCTL_RETRIES2);
+		goto data;
 	}
 
 	if (xs->retries >= max) {
 		XTCP_INC_STATS(net, XTCP_MIB_TIMEOUTS);
-		xtcp_abort(sk, ETIMEDOUT, state != XTCP_SYN_SENT);
+		xtcp_give_up(sk, state != XTCP_SYN_SENT);
 		return;
 	}
 	xs->retries++;
-	if (state == XTCP_SYN_SENT) {
-		XTCP_INC_STATS(net, XTCP_MIB_RETRANSSEGS);
+	XTCP_INC_STATS(net, XTCP_MIB_RETRANSSEGS);
+	xs->stats.total_retrans++;
+	if (state == XTCP_SYN_SENT)
 		xtcp_send_syn(sk);
-	} else if (state == XTCP_SYN_RECV && !xtcp_seq_after(xs->snd_una, xs->iss)) {
-		XTCP_INC_STATS(net, XTCP_MIB_RETRANSSEGS);
+	else
 		xtcp_send_synack(sk);
-	} else {
-		xtcp_retransmit_rewind(sk);
-	}
 	xs->rto = min(xs->rto * 2, xtcp_rto_max(sk));
 	xtcp_timer_arm(sk, &xs->rtx_timer, XTCP_PENDING_RTX, xs->rto);
+	return;
+
+data:
+	if (xs->packets_out)
+		xtcp_data_timeout(sk);
+}
+
+static u32 xtcp_keepidle_ms(const struct sock *sk)
+{
+	u32 s = READ_ONCE(xtcp_sk(sk)->keepidle);
+
+	return (s ?: xtcp_sysctl(sock_net(sk), XTCP_SYSCTL_KEEPALIVE_TIME)) * MSEC_PER_SEC;
+}
+
+static u32 xtcp_keepintvl_ms(const struct sock *sk)
+{
+	u32 s = READ_ONCE(xtcp_sk(sk)->keepintvl);
+
+	return (s ?: xtcp_sysctl(sock_net(sk), XTCP_SYSCTL_KEEPALIVE_INTVL)) * MSEC_PER_SEC;
+}
+
+static u32 xtcp_keepcnt(const struct sock *sk)
+{
+	return READ_ONCE(xtcp_sk(sk)->keepcnt) ?:
+	       xtcp_sysctl(sock_net(sk), XTCP_SYSCTL_KEEPALIVE_PROBES);
+}
+
+static bool xtcp_keepalive_state(const struct sock *sk)
+{
+	return sock_flag(sk, SOCK_KEEPOPEN) &&
+	       ((1 << sk->sk_state) & (XTCPF_ESTABLISHED | XTCPF_CLOSE_WAIT |
+				       XTCPF_FIN_WAIT1 | XTCPF_FIN_WAIT2));
+}
+
+/* Keepalive (RFC 9293 §3.8.4, RFC 1122 §4.2.3.6). */
+static void xtcp_keepalive_expired(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 idle, left;
+
+	if (!xtcp_keepalive_state(sk))
+		return;
+	/* Data in flight has its own timer; the connection is not idle. */
+	if (xs->packets_out || xs->send_head) {
+		xtcp_timer_arm(sk, &xs->misc_timer, XTCP_PENDING_MISC,
+			       xtcp_keepidle_ms(sk));
+		return;
+	}
+	idle = min_t(s64, ktime_ms_delta(ktime_get(), xs->lrcv_time), U32_MAX);
+	if (idle < xtcp_keepidle_ms(sk)) {
+		left = xtcp_keepidle_ms(sk) - idle;
+		xtcp_timer_arm(sk, &xs->misc_timer, XTCP_PENDING_MISC, left);
+		return;
+	}
+	if (xs->probes_out >= xtcp_keepcnt(sk) ||
+	    (xs->probes_out && xtcp_user_timeout_expired(sk, xs->lrcv_time))) {
+		xtcp_give_up(sk, true);
+		return;
+	}
+	xtcp_send_probe(sk);
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_KEEPALIVEPROBES);
+	xs->probes_out++;
+	xtcp_timer_arm(sk, &xs->misc_timer, XTCP_PENDING_MISC,
+		       xtcp_keepintvl_ms(sk));
 }
 
 static void xtcp_misc_expired(struct sock *sk)
@@ -112,10 +265,21 @@ static void xtcp_misc_expired(struct sock *sk)
 	if (sk->sk_state == XTCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD)) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TIMEOUTS);
 		xtcp_done(sk);
+		return;
 	}
+	xtcp_keepalive_expired(sk);
 }
 
-/* The common body of both callbacks. */
+static void xtcp_delack_expired(struct sock *sk)
+{
+	if (!((1 << sk->sk_state) & (XTCPF_ESTABLISHED | XTCPF_FIN_WAIT1 |
+				     XTCPF_FIN_WAIT2 | XTCPF_CLOSE_WAIT)))
+		return;
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_DELAYEDACKS);
+	xtcp_send_ack(sk);
+}
+
+/* The common body of the callbacks. */
 static void xtcp_timer_fire(struct sock *sk, struct hrtimer *t, int pending,
 			    int defer, void (*handler)(struct sock *sk))
 {
@@ -149,6 +313,26 @@ static enum hrtimer_restart xtcp_misc_timer_fn(struct hrtimer *t)
 	return HRTIMER_NORESTART;
 }
 
+static enum hrtimer_restart xtcp_delack_timer_fn(struct hrtimer *t)
+{
+	struct xtcp_sock *xs = container_of(t, struct xtcp_sock, delack_timer);
+
+	xtcp_timer_fire(&xs->inet.sk, t, XTCP_PENDING_DELACK, XTCP_DEFER_DELACK,
+			xtcp_delack_expired);
+	return HRTIMER_NORESTART;
+}
+
+/* One deferred timer: run it if still wanted, drop its reference. */
+static void xtcp_run_deferred(struct sock *sk, int defer, struct hrtimer *t,
+			      int pending, void (*handler)(struct sock *sk))
+{
+	if (!test_and_clear_bit(defer, &xtcp_sk(sk)->deferred))
+		return;
+	if (xtcp_timer_due(sk, t, pending))
+		handler(sk);
+	__sock_put(sk);
+}
+
 /**
  * xtcp_release_cb() - run timer work deferred while the user owned
  *	the socket; proto->release_cb, called from release_sock().
@@ -158,49 +342,70 @@ void xtcp_release_cb(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	if (test_and_clear_bit(XTCP_DEFER_RTX, &xs->deferred)) {
-		if (xtcp_timer_due(sk, &xs->rtx_timer, XTCP_PENDING_RTX))
-			xtcp_rtx_expired(sk);
-		__sock_put(sk);
-	}
-	if (test_and_clear_bit(XTCP_DEFER_MISC, &xs->deferred)) {
-		if (xtcp_timer_due(sk, &xs->misc_timer, XTCP_PENDING_MISC))
-			xtcp_misc_expired(sk);
-		__sock_put(sk);
-	}
+	xtcp_run_deferred(sk, XTCP_DEFER_RTX, &xs->rtx_timer, XTCP_PENDING_RTX,
+			  xtcp_rtx_expired);
+	xtcp_run_deferred(sk, XTCP_DEFER_MISC, &xs->misc_timer,
+			  XTCP_PENDING_MISC, xtcp_misc_expired);
+	xtcp_run_deferred(sk, XTCP_DEFER_DELACK, &xs->delack_timer,
+			  XTCP_PENDING_DELACK, xtcp_delack_expired);
 }
 
 /**
  * xtcp_timer_data_sent() - report that a SYN, data or FIN went out.
  * @sk: the socket, locked.
  *
- * Arms the retransmission timer unless it is already running.
+ * Arms the retransmission timer unless it is already running; if it
+ * ran as the persist timer, the window has opened: it becomes the
+ * retransmission timer again.
  */
 void xtcp_timer_data_sent(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	if (!test_bit(XTCP_PENDING_RTX, &xs->pending))
-		xtcp_timer_arm(sk, &xs->rtx_timer, XTCP_PENDING_RTX, xs->rto);
+	if (test_and_clear_bit(XTCP_PENDING_PERSIST, &xs->pending)) {
+		xs->retries = 0;
+		xs->probes_out = 0;
+	} else if (test_bit(XTCP_PENDING_RTX, &xs->pending)) {
+		return;
+	}
+	xtcp_timer_arm(sk, &xs->rtx_timer, XTCP_PENDING_RTX, xs->rto);
 }
 
 /**
  * xtcp_timer_ack_progress() - report that an ACK covered new data.
  * @sk: the socket, locked.
  *
- * Resets the backoff; restarts the timer for what is still in flight,
- * or stops it when nothing is.
+ * Resets the backoff count; restarts the timer for what is still in
+ * flight (RFC 6298 §5.3), or stops it when nothing is.
  */
 void xtcp_timer_ack_progress(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	xs->retries = 0;
-	xs->rto = xtcp_sysctl(sock_net(sk), XTCP_SYSCTL_RTO_INITIAL_MS);
-	if (xs->snd_una != xs->snd_nxt)
+	clear_bit(XTCP_PENDING_PERSIST, &xs->pending);
+	if (xs->packets_out)
 		xtcp_timer_arm(sk, &xs->rtx_timer, XTCP_PENDING_RTX, xs->rto);
 	else
 		xtcp_timer_cancel(sk, &xs->rtx_timer, XTCP_PENDING_RTX);
+}
+
+/**
+ * xtcp_timer_window_closed() - report that data waits on the peer's
+ *	window with nothing in flight: start the persist timer.
+ * @sk: the socket, locked.
+ */
+void xtcp_timer_window_closed(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (test_bit(XTCP_PENDING_RTX, &xs->pending))
+		return;
+	xs->retries = 0;
+	xs->probes_out = 0;
+	xs->rtx_start = ktime_get();
+	set_bit(XTCP_PENDING_PERSIST, &xs->pending);
+	xtcp_timer_arm(sk, &xs->rtx_timer, XTCP_PENDING_RTX, xs->rto);
 }
 
 /**
@@ -214,18 +419,83 @@ void xtcp_timer_orphan_fin_wait2(struct sock *sk)
 }
 
 /**
+ * xtcp_timer_delack() - report data whose ACK may wait.
+ * @sk: the socket, locked.
+ *
+ * Arms the delayed-ACK timer unless it already runs: the first
+ * unacknowledged segment sets the deadline.
+ */
+void xtcp_timer_delack(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!test_bit(XTCP_PENDING_DELACK, &xs->pending))
+		xtcp_timer_arm(sk, &xs->delack_timer, XTCP_PENDING_DELACK,
+			       xtcp_sysctl(sock_net(sk), XTCP_SYSCTL_DELACK_MS));
+}
+
+/**
+ * xtcp_timer_ack_sent() - report that a segment carrying our ACK went
+ *	out: a delayed ACK is no longer owed.
+ * @sk: the socket, locked.
+ */
+void xtcp_timer_ack_sent(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (test_bit(XTCP_PENDING_DELACK, &xs->pending))
+		xtcp_timer_cancel(sk, &xs->delack_timer, XTCP_PENDING_DELACK);
+}
+
+/**
+ * xtcp_timer_keepalive() - SO_KEEPALIVE or a keepalive option changed,
+ *	or the connection became established: (re)schedule the probes.
+ * @sk: the socket, locked.
+ */
+void xtcp_timer_keepalive(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (sk->sk_state == XTCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD))
+		return;		/* the timer bounds FIN_WAIT_2 instead */
+	if (xtcp_keepalive_state(sk))
+		xtcp_timer_arm(sk, &xs->misc_timer, XTCP_PENDING_MISC,
+			       xtcp_keepidle_ms(sk));
+	else
+		xtcp_timer_cancel(sk, &xs->misc_timer, XTCP_PENDING_MISC);
+}
+
+/**
+ * xtcp_timer_rcvd() - report that an acceptable segment arrived: the
+ *	connection is not idle, and any probe is answered.
+ * @sk: the socket, locked.
+ */
+void xtcp_timer_rcvd(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->lrcv_time = ktime_get();
+	xs->probes_out = 0;
+}
+
+/**
  * xtcp_timers_init() - set up the timers of a new socket.
  * @sk: the socket.
  */
 void xtcp_timers_init(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 rto = xtcp_sysctl(sock_net(sk), XTCP_SYSCTL_RTO_INITIAL_MS);
 
 	hrtimer_init(&xs->rtx_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 	xs->rtx_timer.function = xtcp_rtx_timer_fn;
 	hrtimer_init(&xs->misc_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 	xs->misc_timer.function = xtcp_misc_timer_fn;
-	xs->rto = xtcp_sysctl(sock_net(sk), XTCP_SYSCTL_RTO_INITIAL_MS);
+	hrtimer_init(&xs->delack_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
+	xs->delack_timer.function = xtcp_delack_timer_fn;
+	xs->rto = rto;
+	xtcp_rtt_init(&xs->rtt, rto * USEC_PER_MSEC);
+	xs->lrcv_time = ktime_get();
 }
 
 /**
@@ -238,11 +508,13 @@ void xtcp_timers_init(struct sock *sk)
 void xtcp_timers_stop(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	int bit;
 
+	clear_bit(XTCP_PENDING_PERSIST, &xs->pending);
 	xtcp_timer_cancel(sk, &xs->rtx_timer, XTCP_PENDING_RTX);
 	xtcp_timer_cancel(sk, &xs->misc_timer, XTCP_PENDING_MISC);
-	if (test_and_clear_bit(XTCP_DEFER_RTX, &xs->deferred))
-		__sock_put(sk);
-	if (test_and_clear_bit(XTCP_DEFER_MISC, &xs->deferred))
-		__sock_put(sk);
+	xtcp_timer_cancel(sk, &xs->delack_timer, XTCP_PENDING_DELACK);
+	for (bit = XTCP_DEFER_RTX; bit <= XTCP_DEFER_DELACK; bit++)
+		if (test_and_clear_bit(bit, &xs->deferred))
+			__sock_put(sk);
 }

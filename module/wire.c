@@ -68,7 +68,8 @@ EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_csum);
  *
  * Unknown options are skipped by their length.  An option whose length
  * is below 2 or runs past the header ends the parse, as in Linux TCP:
- * what was read before it stands.  MSS counts only on a SYN.
+ * what was read before it stands.  MSS and window scale count only on
+ * a SYN; a shift above 14 is read as 14 (RFC 7323 §2.3).
  */
 void xtcp_parse_options(const struct tcphdr *th, struct xtcp_opts *opts)
 {
@@ -93,6 +94,10 @@ void xtcp_parse_options(const struct tcphdr *th, struct xtcp_opts *opts)
 			break;
 		if (kind == TCPOPT_MSS && olen == TCPOLEN_MSS && th->syn)
 			opts->mss = get_unaligned_be16(p + 2);
+		if (kind == TCPOPT_WINDOW && olen == TCPOLEN_WINDOW && th->syn) {
+			opts->wscale_ok = true;
+			opts->wscale = min_t(u8, p[2], XTCP_MAX_WSCALE);
+		}
 		p += olen;
 		len -= olen;
 	}
@@ -100,19 +105,34 @@ void xtcp_parse_options(const struct tcphdr *th, struct xtcp_opts *opts)
 EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_parse_options);
 
 /**
+ * xtcp_header_len() - the header length xtcp_build_header() writes.
+ * @f: the field values.
+ *
+ * Return: 20 bytes, plus 4 for MSS, plus 4 for NOP and window scale.
+ */
+unsigned int xtcp_header_len(const struct xtcp_hdr_fields *f)
+{
+	return sizeof(struct tcphdr) + (f->mss ? TCPOLEN_MSS : 0) +
+	       (f->wscale_ok ? TCPOLEN_WINDOW + 1 : 0);
+}
+EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_header_len);
+
+/**
  * xtcp_build_header() - write a segment header.
- * @th: where to write; room for 24 bytes.
+ * @th: where to write; room for xtcp_header_len(@f) bytes.
  * @f: the field values.
  *
  * The checksum is left zero; the caller computes it over the finished
  * segment with xtcp_csum().  An MSS option is added when @f->mss is
- * non-zero.
+ * non-zero, then NOP and window scale when @f->wscale_ok, as Linux lays
+ * them out.
  *
- * Return: the header length in bytes (20 or 24).
+ * Return: the header length in bytes (20, 24 or 28).
  */
 unsigned int xtcp_build_header(struct tcphdr *th, const struct xtcp_hdr_fields *f)
 {
-	unsigned int len = sizeof(*th) + (f->mss ? TCPOLEN_MSS : 0);
+	unsigned int len = xtcp_header_len(f);
+	u8 *opt = (u8 *)(th + 1);
 
 	memset(th, 0, len);
 	th->source = f->sport;
@@ -123,11 +143,16 @@ unsigned int xtcp_build_header(struct tcphdr *th, const struct xtcp_hdr_fields *
 	tcp_flag_byte(th) = f->flags;
 	th->window = htons(f->window);
 	if (f->mss) {
-		u8 *opt = (u8 *)(th + 1);
-
 		opt[0] = TCPOPT_MSS;
 		opt[1] = TCPOLEN_MSS;
 		put_unaligned_be16(f->mss, opt + 2);
+		opt += TCPOLEN_MSS;
+	}
+	if (f->wscale_ok) {
+		opt[0] = TCPOPT_NOP;
+		opt[1] = TCPOPT_WINDOW;
+		opt[2] = TCPOLEN_WINDOW;
+		opt[3] = f->wscale;
 	}
 	return len;
 }

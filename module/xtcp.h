@@ -10,7 +10,12 @@
  *   listen.c    listen(), SYNs at a listener, the child queue, accept()
  *   input.c     the IP protocol handler and per-state segment processing
  *   output.c    building and sending segments; replies with no socket
- *   timer.c     retransmission and FIN_WAIT_2 hrtimers
+ *   timer.c     retransmission/persist, delayed-ACK and keepalive/
+ *               FIN_WAIT_2 hrtimers; user timeout
+ *   cong.c      RTO estimator, congestion window, window scaling (pure
+ *               logic, KUnit)
+ *   ofo.c       the out-of-order queue (KUnit)
+ *   sockopt.c   setsockopt/getsockopt at SOL_XTCP, XTCP_INFO
  *   timewait.c  the TIME_WAIT object and its 2MSL hrtimer
  *   state.c     the state transition table; xtcp_done()
  *   hash.c      bind, connection and listen tables; lookup
@@ -54,23 +59,83 @@ enum xtcp_event {
 
 /* Deferred work: timers that fired while the user owned the socket. */
 enum {
-	XTCP_DEFER_RTX,		/* retransmission timer */
-	XTCP_DEFER_MISC,	/* FIN_WAIT_2 timer */
+	XTCP_DEFER_RTX,		/* retransmission or persist timer */
+	XTCP_DEFER_MISC,	/* keepalive or FIN_WAIT_2 timer */
+	XTCP_DEFER_DELACK,	/* delayed-ACK timer */
 };
 
 /**
  * struct xtcp_skb_cb - per-segment state in skb->cb.
  * @seq: first sequence number of the segment.
  * @end_seq: @seq + data length + 1 for SYN or FIN.
- * @flags: TCP flag byte (TCPHDR_*), for queued FINs.
+ * @flags: TCP flag byte (TCPHDR_*): FIN and PSH of queued segments.
+ * @retrans: send queue: the segment was sent more than once, so it
+ *	gives no RTT sample (Karn's rule).
+ * @tx_us: send queue: when the segment was first sent (xtcp_clock_us()).
  */
 struct xtcp_skb_cb {
 	u32 seq;
 	u32 end_seq;
 	u8 flags;
+	u8 retrans;
+	u32 tx_us;
 };
 
 #define XTCP_SKB_CB(skb) ((struct xtcp_skb_cb *)&((skb)->cb[0]))
+
+/**
+ * struct xtcp_rtt - round-trip estimator (RFC 6298), cong.c.
+ * @srtt_us: smoothed RTT; 0 before the first sample.
+ * @rttvar_us: RTT variation.
+ * @rto_us: the RTO the estimate gives, before any backoff.
+ */
+struct xtcp_rtt {
+	u32 srtt_us;
+	u32 rttvar_us;
+	u32 rto_us;
+};
+
+/**
+ * struct xtcp_cc - congestion window (RFC 5681), in segments, cong.c.
+ * @cwnd: congestion window.
+ * @ssthresh: slow-start threshold.
+ * @cnt: segments acknowledged toward the next increase in congestion
+ *	avoidance.
+ */
+struct xtcp_cc {
+	u32 cwnd;
+	u32 ssthresh;
+	u32 cnt;
+};
+
+#define XTCP_INIT_CWND		10		/* RFC 6928 */
+#define XTCP_MAX_CWND		65535U
+#define XTCP_INFINITE_SSTHRESH	0x7fffffffU
+#define XTCP_MAX_WSCALE		14		/* RFC 7323 §2.3 */
+
+/**
+ * struct xtcp_conn_stats - per-connection totals for XTCP_INFO.
+ * @bytes_acked: our bytes the peer acknowledged.
+ * @bytes_received: bytes received in order.
+ * @segs_out: segments sent.
+ * @segs_in: segments received.
+ * @total_retrans: segments sent again.
+ * @probes_sent: keepalive and zero-window probes.
+ * @fast_retrans: fast retransmits.
+ * @timeouts: retransmission timeouts.
+ * @ofo_pkts: segments queued out of order.
+ */
+struct xtcp_conn_stats {
+	u64 bytes_acked;
+	u64 bytes_received;
+	u64 segs_out;
+	u64 segs_in;
+	u64 total_retrans;
+	u64 probes_sent;
+	u64 fast_retrans;
+	u64 timeouts;
+	u32 ofo_pkts;
+};
 
 /**
  * struct xtcp_sock - an xtcp socket.
@@ -92,13 +157,42 @@ struct xtcp_skb_cb {
  * @rcv_wup: @rcv_nxt when @rcv_wnd was advertised; the right edge is
  *	@rcv_wup + @rcv_wnd and never moves left.
  * @copied_seq: next sequence number the user reads.
+ * @snd_wscale: shift of the peer's advertised windows (0 without the
+ *	option).
+ * @rcv_wscale: shift of the windows we advertise.
+ * @wscale_ok: both SYNs carried the window-scale option.
  * @mss: payload bytes per segment we send.
  * @advmss: MSS we advertise.
+ * @rcv_mss: largest payload received in one segment (delayed ACK).
  * @send_head: first skb of sk_write_queue not yet sent, or NULL.
- * @rto: current retransmission timeout (ms), doubled per backoff.
+ * @packets_out: skbs of sk_write_queue before @send_head: sent (in the
+ *	current pass, after a timeout rewinds it) and not fully acked.
+ * @rtt: the RTT estimator.
+ * @cc: the congestion window.
+ * @ca_state: &enum xtcp_ca_state.
+ * @high_seq: @snd_nxt when recovery or loss began; they end when it is
+ *	acknowledged (RFC 6582's "recover").
+ * @dupacks: consecutive duplicate ACKs.
+ * @rto: current retransmission timeout (ms): the estimate, doubled per
+ *	backoff.
  * @retries: retransmissions of the current oldest segment.
- * @rtx_timer: retransmission timer (timer.c).
- * @misc_timer: FIN_WAIT_2 timer for orphans (timer.c).
+ * @probes_out: unanswered keepalive or zero-window probes.
+ * @rtx_start: when the oldest unacknowledged data was first sent, near
+ *	enough (one RTO before its first timeout), or when zero-window
+ *	probing began: the start of XTCP_USER_TIMEOUT.
+ * @lrcv_time: when the last segment arrived (keepalive idleness).
+ * @nodelay: XTCP_NODELAY.
+ * @cork: XTCP_CORK.
+ * @keepidle: XTCP_KEEPIDLE in seconds, 0 for the sysctl.
+ * @keepintvl: XTCP_KEEPINTVL in seconds, 0 for the sysctl.
+ * @keepcnt: XTCP_KEEPCNT, 0 for the sysctl.
+ * @user_timeout: XTCP_USER_TIMEOUT in ms, 0 for none.
+ * @ofo_queue: out-of-order segments, payload only, sorted, disjoint
+ *	(ofo.c); charged to the receive buffer.
+ * @stats: totals for XTCP_INFO.
+ * @rtx_timer: retransmission and persist timer (timer.c).
+ * @misc_timer: keepalive timer, or FIN_WAIT_2 timer of an orphan.
+ * @delack_timer: delayed-ACK timer.
  * @pending: which timers are armed and still wanted (timer.c).
  * @deferred: XTCP_DEFER_* bits; set with the socket spinlock held.
  * @accept_lock: listener: protects @accept_q, @synq_len, and the
@@ -135,14 +229,40 @@ struct xtcp_sock {
 	u32 rcv_wup;
 	u32 copied_seq;
 
+	u8 snd_wscale;
+	u8 rcv_wscale;
+	bool wscale_ok;
 	u16 mss;
 	u16 advmss;
+	u16 rcv_mss;
 	struct sk_buff *send_head;
+	u32 packets_out;
+
+	struct xtcp_rtt rtt;
+	struct xtcp_cc cc;
+	u8 ca_state;
+	u8 dupacks;
+	u32 high_seq;
 
 	u32 rto;
 	u8 retries;
+	u8 probes_out;
+	ktime_t rtx_start;
+	ktime_t lrcv_time;
+
+	bool nodelay;
+	bool cork;
+	u16 keepidle;
+	u16 keepintvl;
+	u8 keepcnt;
+	u32 user_timeout;
+
+	struct sk_buff_head ofo_queue;
+	struct xtcp_conn_stats stats;
+
 	struct hrtimer rtx_timer;
 	struct hrtimer misc_timer;
+	struct hrtimer delack_timer;
 	unsigned long pending;
 	unsigned long deferred;
 
@@ -156,6 +276,12 @@ struct xtcp_sock {
 	bool fin_queued;
 	u32 fin_seq;
 };
+
+/* State bits, to test a state against a set: (1 << state) & (A | B). */
+#define XTCPF_ESTABLISHED	BIT(XTCP_ESTABLISHED)
+#define XTCPF_FIN_WAIT1		BIT(XTCP_FIN_WAIT1)
+#define XTCPF_FIN_WAIT2		BIT(XTCP_FIN_WAIT2)
+#define XTCPF_CLOSE_WAIT	BIT(XTCP_CLOSE_WAIT)
 
 static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
 {
@@ -205,9 +331,16 @@ struct xtcp_tw {
 
 #define XTCP_TW(sk) ((struct xtcp_tw *)(sk))
 
-/* Options of a received segment that xtcp acts on. */
+/**
+ * struct xtcp_opts - options of a received segment that xtcp acts on.
+ * @mss: MSS option (SYN only); 0 when absent.
+ * @wscale: window-scale shift (SYN only), capped at 14.
+ * @wscale_ok: the window-scale option was present (SYN only).
+ */
 struct xtcp_opts {
-	u16 mss;		/* 0: none */
+	u16 mss;
+	u8 wscale;
+	bool wscale_ok;
 };
 
 /*
@@ -238,6 +371,13 @@ enum xtcp_mib_field {
 	XTCP_MIB_OFODROPS,
 	XTCP_MIB_RCVQDROPS,
 	XTCP_MIB_TWRECYCLED,
+	XTCP_MIB_KEEPALIVEPROBES,
+	XTCP_MIB_ZEROWINDOWPROBES,
+	XTCP_MIB_DELAYEDACKS,
+	XTCP_MIB_FASTRETRANSMITS,
+	XTCP_MIB_PARTIALACKS,
+	XTCP_MIB_OFOQUEUED,
+	XTCP_MIB_USERTIMEOUTS,
 	XTCP_MIB_MAX
 };
 
@@ -260,6 +400,13 @@ struct xtcp_mib {
  * @XTCP_SYSCTL_RTO_MAX_MS: ceiling of the backed-off RTO.
  * @XTCP_SYSCTL_FIN_TIMEOUT_MS: how long an orphan waits in FIN_WAIT_2.
  * @XTCP_SYSCTL_TW_TIMEOUT_MS: TIME_WAIT duration, 2*MSL.
+ * @XTCP_SYSCTL_RTO_MIN_MS: floor of the RTO (RFC 6298 says 1 s; 200 ms
+ *	as in Linux).
+ * @XTCP_SYSCTL_DELACK_MS: how long an ACK may be delayed.
+ * @XTCP_SYSCTL_KEEPALIVE_TIME: idle seconds before the first probe.
+ * @XTCP_SYSCTL_KEEPALIVE_INTVL: seconds between probes.
+ * @XTCP_SYSCTL_KEEPALIVE_PROBES: unanswered probes before the drop.
+ * @XTCP_SYSCTL_WINDOW_SCALING: offer window scaling (RFC 7323).
  * @XTCP_SYSCTL_MAX: count.
  */
 enum xtcp_sysctl_id {
@@ -270,6 +417,12 @@ enum xtcp_sysctl_id {
 	XTCP_SYSCTL_RTO_MAX_MS,
 	XTCP_SYSCTL_FIN_TIMEOUT_MS,
 	XTCP_SYSCTL_TW_TIMEOUT_MS,
+	XTCP_SYSCTL_RTO_MIN_MS,
+	XTCP_SYSCTL_DELACK_MS,
+	XTCP_SYSCTL_KEEPALIVE_TIME,
+	XTCP_SYSCTL_KEEPALIVE_INTVL,
+	XTCP_SYSCTL_KEEPALIVE_PROBES,
+	XTCP_SYSCTL_WINDOW_SCALING,
 	XTCP_SYSCTL_MAX
 };
 
@@ -284,6 +437,10 @@ enum xtcp_sysctl_id {
  *	lo <= hi always holds for what a reader sees.
  * @sysctl: the integer net.xtcp.* values, by &enum xtcp_sysctl_id; each
  *	a single word read with READ_ONCE (xtcp_sysctl()).
+ * @rmem: net.xtcp.rmem, "min default max" receive buffer bytes: the
+ *	default is a new socket's SO_RCVBUF, the maximum caps the buffer
+ *	and sizes the window scale.  Words read with READ_ONCE.
+ * @wmem: net.xtcp.wmem, the same for the send buffer.
  * @sysctl_hdr: the registered net.xtcp table of this namespace.
  */
 struct xtcp_net {
@@ -292,6 +449,8 @@ struct xtcp_net {
 	int port_range[2];
 	seqlock_t port_range_lock;
 	int sysctl[XTCP_SYSCTL_MAX];
+	int rmem[3];
+	int wmem[3];
 	struct ctl_table_header *sysctl_hdr;
 };
 
@@ -308,7 +467,12 @@ unsigned long xtcp_mib_read(const struct net *net, enum xtcp_mib_field field);
 extern const char *const xtcp_mib_names[XTCP_MIB_MAX];
 
 #define XTCP_DEFAULT_MSS	536	/* RFC 9293 §3.7.1 */
-#define XTCP_MAX_WINDOW		65535U	/* no window scaling yet */
+
+/* A microsecond clock for RTT samples and idle times; wraps in 71 min. */
+static inline u32 xtcp_clock_us(void)
+{
+	return div_u64(ktime_get_ns(), NSEC_PER_USEC);
+}
 
 /* af_xtcp.c */
 extern struct proto xtcp_proto;
@@ -358,13 +522,17 @@ int xtcp_rcv(struct sock *sk, struct sk_buff *skb);
 
 /* output.c */
 u32 xtcp_rcv_space(const struct sock *sk);
+u8 xtcp_choose_wscale(const struct sock *sk);
 u16 xtcp_select_window(struct sock *sk);
 int xtcp_send_syn(struct sock *sk);
 int xtcp_send_synack(struct sock *sk);
 void xtcp_send_ack(struct sock *sk);
+void xtcp_send_probe(struct sock *sk);
 void xtcp_send_active_reset(struct sock *sk);
+void __xtcp_write_xmit(struct sock *sk, bool more);
 void xtcp_write_xmit(struct sock *sk);
 bool xtcp_retransmit_rewind(struct sock *sk);
+void xtcp_retransmit_head(struct sock *sk);
 void xtcp_queue_fin(struct sock *sk);
 void xtcp_v4_send_reply(struct net *net, const struct sk_buff *in, u32 seq,
 			u32 ack, u8 flags, u16 win);
@@ -376,7 +544,36 @@ void xtcp_timers_stop(struct sock *sk);
 void xtcp_release_cb(struct sock *sk);
 void xtcp_timer_data_sent(struct sock *sk);
 void xtcp_timer_ack_progress(struct sock *sk);
+void xtcp_timer_window_closed(struct sock *sk);
 void xtcp_timer_orphan_fin_wait2(struct sock *sk);
+void xtcp_timer_delack(struct sock *sk);
+void xtcp_timer_ack_sent(struct sock *sk);
+void xtcp_timer_keepalive(struct sock *sk);
+void xtcp_timer_rcvd(struct sock *sk);
+
+/* sockopt.c */
+int xtcp_setsockopt(struct socket *sock, int level, int optname,
+		    sockptr_t optval, unsigned int optlen);
+int xtcp_getsockopt(struct socket *sock, int level, int optname,
+		    char __user *optval, int __user *optlen);
+void xtcp_keepalive(struct sock *sk, int on);
+void xtcp_get_info(struct sock *sk, struct xtcp_info *info);
+
+/* cong.c: pure arithmetic, covered by KUnit */
+void xtcp_rtt_init(struct xtcp_rtt *r, u32 rto_us);
+void xtcp_rtt_sample(struct xtcp_rtt *r, u32 m_us, u32 min_us, u32 max_us);
+void xtcp_cc_init(struct xtcp_cc *cc);
+void xtcp_cc_on_ack(struct xtcp_cc *cc, u32 acked);
+void xtcp_cc_enter_recovery(struct xtcp_cc *cc, u32 flight);
+void xtcp_cc_partial_ack(struct xtcp_cc *cc, u32 acked);
+void xtcp_cc_exit_recovery(struct xtcp_cc *cc, u32 flight);
+void xtcp_cc_on_timeout(struct xtcp_cc *cc, u32 flight, bool first);
+u8 xtcp_wscale_for(u32 space);
+u32 xtcp_window_field(u32 win, u8 ws, u16 *field);
+
+/* ofo.c */
+bool xtcp_ofo_insert(struct sk_buff_head *q, struct sk_buff *skb);
+struct sk_buff *xtcp_ofo_pull(struct sk_buff_head *q, u32 rcv_nxt);
 
 /* timewait.c */
 int xtcp_tw_init(void);
@@ -457,6 +654,8 @@ enum xtcp_hdr_verdict {
  * @flags: TCP flag byte (TCPHDR_*).
  * @window: window field, already scaled.
  * @mss: MSS option value, or 0 for none.
+ * @wscale: window-scale option value, with @wscale_ok.
+ * @wscale_ok: add the window-scale option (NOP, WS: 4 bytes).
  */
 struct xtcp_hdr_fields {
 	__be16 sport;
@@ -466,10 +665,13 @@ struct xtcp_hdr_fields {
 	u8 flags;
 	u16 window;
 	u16 mss;
+	u8 wscale;
+	bool wscale_ok;
 };
 
 enum xtcp_hdr_verdict xtcp_hdr_check(const struct tcphdr *th, unsigned int len);
 void xtcp_parse_options(const struct tcphdr *th, struct xtcp_opts *opts);
+unsigned int xtcp_header_len(const struct xtcp_hdr_fields *f);
 unsigned int xtcp_build_header(struct tcphdr *th, const struct xtcp_hdr_fields *f);
 u32 xtcp_isn_hash(const siphash_key_t *key, __be32 saddr, __be32 daddr,
 		  __be16 sport, __be16 dport, u64 clock_ns);

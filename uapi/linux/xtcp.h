@@ -78,4 +78,119 @@ enum xtcp_state {
 	XTCP_CLOSING,
 };
 
+/*
+ * Socket options at level SOL_XTCP.  The numbers are those of the TCP
+ * options of the same meaning, so that a program written for TCP needs
+ * only its level changed.  Each takes an int unless said otherwise.
+ *
+ * XTCP_NODELAY: 1 turns Nagle's algorithm off: small segments go out
+ *	at once even with data in flight.
+ * XTCP_CORK: 1 holds back partial segments until the option is cleared
+ *	(or a full segment's worth is queued).
+ * XTCP_KEEPIDLE: seconds of idleness before the first keepalive probe
+ *	(1..32767); default net.xtcp.keepalive_time.
+ * XTCP_KEEPINTVL: seconds between keepalive probes (1..32767); default
+ *	net.xtcp.keepalive_intvl.
+ * XTCP_KEEPCNT: unanswered probes before the connection is dropped
+ *	with ETIMEDOUT (1..127); default net.xtcp.keepalive_probes.
+ * XTCP_INFO: read only; fills a struct xtcp_info (shorter lengths are
+ *	truncated, as with TCP_INFO).
+ * XTCP_USER_TIMEOUT: milliseconds that sent data may stay
+ *	unacknowledged (or window probes unanswered) before the
+ *	connection is dropped with ETIMEDOUT; 0 (the default) leaves it to
+ *	net.xtcp.retries2.
+ */
+#define XTCP_NODELAY		1
+#define XTCP_CORK		3
+#define XTCP_KEEPIDLE		4
+#define XTCP_KEEPINTVL		5
+#define XTCP_KEEPCNT		6
+#define XTCP_INFO		11
+#define XTCP_USER_TIMEOUT	18
+
+/**
+ * enum xtcp_ca_state - congestion-control state in &struct xtcp_info.
+ * @XTCP_CA_OPEN: no loss being repaired: slow start or congestion
+ *	avoidance.
+ * @XTCP_CA_RECOVERY: fast retransmit done, NewReno recovery (RFC 6582).
+ * @XTCP_CA_LOSS: the retransmission timer fired; resending from the
+ *	oldest unacknowledged segment in slow start.
+ */
+enum xtcp_ca_state {
+	XTCP_CA_OPEN = 0,
+	XTCP_CA_RECOVERY = 1,
+	XTCP_CA_LOSS = 2,
+};
+
+/* Bits of xtcp_info.options: what the handshake negotiated. */
+#define XTCP_INFO_OPT_WSCALE	0x1U	/* window scaling, RFC 7323 */
+
+/**
+ * struct xtcp_info - state of one connection, from getsockopt(XTCP_INFO).
+ *
+ * Every field has a fixed size; new fields are added only at the end,
+ * taken from @reserved, so a program built against an older header
+ * reads a prefix that keeps its meaning.  Times are microseconds,
+ * windows bytes, windows of congestion segments.
+ *
+ * @state: &enum xtcp_state.
+ * @ca_state: &enum xtcp_ca_state.
+ * @snd_wscale: shift applied to the windows the peer advertises.
+ * @rcv_wscale: shift applied to the windows we advertise.
+ * @options: XTCP_INFO_OPT_* bits.
+ * @rto: the current retransmission timeout, backoff included.
+ * @srtt: smoothed round-trip time (RFC 6298); 0 before a sample.
+ * @rttvar: round-trip time variation (RFC 6298).
+ * @snd_mss: largest payload we send in a segment.
+ * @rcv_mss: largest payload we advertised we can take.
+ * @snd_cwnd: congestion window, in segments.
+ * @snd_ssthresh: slow-start threshold, in segments (0x7fffffff: none yet).
+ * @snd_wnd: the peer's receive window, scaled.
+ * @rcv_wnd: the window we advertised last, scaled.
+ * @unacked: segments sent and not yet acknowledged.
+ * @retransmits: timeouts of the current oldest segment (the backoff).
+ * @probes: unanswered keepalive or zero-window probes now.
+ * @notsent_bytes: bytes queued by the user and never sent.
+ * @rcv_ooopack: segments that arrived out of order and were queued.
+ * @total_retrans: segments retransmitted over the connection's life.
+ * @bytes_acked: bytes of ours the peer acknowledged.
+ * @bytes_received: bytes received in order from the peer.
+ * @segs_out: segments sent.
+ * @segs_in: segments received.
+ * @probes_sent: keepalive and zero-window probes sent, in all.
+ * @fast_retrans: fast retransmits (three duplicate ACKs).
+ * @timeouts: retransmission timeouts.
+ * @reserved: zero; room to grow.
+ */
+struct xtcp_info {
+	__u8	state;
+	__u8	ca_state;
+	__u8	snd_wscale;
+	__u8	rcv_wscale;
+	__u32	options;
+	__u32	rto;
+	__u32	srtt;
+	__u32	rttvar;
+	__u32	snd_mss;
+	__u32	rcv_mss;
+	__u32	snd_cwnd;
+	__u32	snd_ssthresh;
+	__u32	snd_wnd;
+	__u32	rcv_wnd;
+	__u32	unacked;
+	__u32	retransmits;
+	__u32	probes;
+	__u32	notsent_bytes;
+	__u32	rcv_ooopack;
+	__u64	total_retrans;
+	__u64	bytes_acked;
+	__u64	bytes_received;
+	__u64	segs_out;
+	__u64	segs_in;
+	__u64	probes_sent;
+	__u64	fast_retrans;
+	__u64	timeouts;
+	__u64	reserved[8];
+};
+
 #endif /* _UAPI_LINUX_XTCP_H */

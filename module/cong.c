@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The arithmetic of reliability, kept apart from sockets so that KUnit
+ * can drive it directly:
+ *
+ *   RTT estimation and the RTO          RFC 6298
+ *   slow start, congestion avoidance    RFC 5681, initial window RFC 6928
+ *   fast retransmit, NewReno recovery   RFC 5681 §3.2, RFC 6582
+ *   window scaling                      RFC 7323 §2
+ *
+ * The congestion window counts segments, as Linux TCP's does; flight
+ * sizes passed in are segments too.
+ */
+#include <linux/kernel.h>
+#include <linux/minmax.h>
+
+#include "xtcp.h"
+
+/**
+ * xtcp_rtt_init() - an estimator before any sample.
+ * @r: the estimator.
+ * @rto_us: the initial RTO (RFC 6298 §2.1: 1 s).
+ */
+void xtcp_rtt_init(struct xtcp_rtt *r, u32 rto_us)
+{
+	r->srtt_us = 0;
+	r->rttvar_us = 0;
+	r->rto_us = rto_us;
+}
+EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_rtt_init);
+
+/**
+ * xtcp_rtt_sample() - fold one round-trip measurement into the RTO.
+ * @r: the estimator.
+ * @m_us: the measurement, from a segment sent once (Karn's rule is the
+ *	caller's: no sample from a retransmitted segment).
+ * @min_us: floor of the RTO.
+ * @max_us: ceiling of the RTO.
+ *
+ * RFC 6298 §2.2 and §2.3 with alpha = 1/8, beta = 1/4, K = 4 and a
+ * clock granularity G of 1 ms.
+ */
+void xtcp_rtt_sample(struct xtcp_rtt *r, u32 m_us, u32 min_us, u32 max_us)
+{
+	u64 rto;
+
+	m_us = max(m_us, 1U);
+	if (!r->srtt_us) {
+		r->srtt_us = m_us;
+		r->rttvar_us = m_us / 2;
+	} else {
+		u32 err = r->srtt_us > m_us ? r->srtt_us - m_us : m_us - r->srtt_us;
+
+		r->rttvar_us = r->rttvar_us - r->rttvar_us / 4 + err / 4;
+		r->srtt_us = r->srtt_us - r->srtt_us / 8 + m_us / 8;
+	}
+	rto = (u64)r->srtt_us + max_t(u32, 1000, 4 * r->rttvar_us);
+	r->rto_us = clamp_t(u64, rto, min_us, max_us);
+}
+EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_rtt_sample);
+
+/**
+ * xtcp_cc_init() - a congestion window at the start of a connection.
+ * @cc: the state.
+ *
+ * RFC 6928: ten segments; no slow-start threshold until the first loss.
+ */
+void xtcp_cc_init(struct xtcp_cc *cc)
+{
+	cc->cwnd = XTCP_INIT_CWND;
+	cc->ssthresh = XTCP_INFINITE_SSTHRESH;
+	cc->cnt = 0;
+}
+EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_cc_init);
+
+/**
+ * xtcp_cc_on_ack() - grow the window for newly acknowledged segments.
+ * @cc: the state; not in recovery.
+ * @acked: segments the ACK covered.
+ *
+ * Slow start adds one segment per segment acknowledged, up to
+ * ssthresh; past it congestion avoidance adds one per window's worth.
+ */
+void xtcp_cc_on_ack(struct xtcp_cc *cc, u32 acked)
+{
+	if (cc->cwnd < cc->ssthresh) {
+		u32 n = min(acked, cc->ssthresh - cc->cwnd);
+
+		cc->cwnd += n;
+		acked -= n;
+	}
+	cc->cnt += acked;
+	while (cc->cnt >= cc->cwnd) {
+		cc->cnt -= cc->cwnd;
+		cc->cwnd++;
+	}
+	cc->cwnd = min(cc->cwnd, XTCP_MAX_CWND);
+}
+EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_cc_on_ack);
+
+/* RFC 5681 (4): ssthresh = max(FlightSize / 2, 2 * SMSS). */
+static u32 xtcp_cc_halve(u32 flight)
+{
+	return max(flight / 2, 2U);
+}
+
+/**
+ * xtcp_cc_enter_recovery() - the third duplicate ACK: fast retransmit.
+ * @cc: the state.
+ * @flight: segments in flight when the loss was detected.
+ *
+ * RFC 5681 §3.2 steps 2 and 3: halve, then inflate by the three
+ * segments the duplicate ACKs say have left the network.
+ */
+void xtcp_cc_enter_recovery(struct xtcp_cc *cc, u32 flight)
+{
+	cc->ssthresh = xtcp_cc_halve(flight);
+	cc->cwnd = cc->ssthresh + 3;
+	cc->cnt = 0;
+}
+EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_cc_enter_recovery);
+
+/**
+ * xtcp_cc_partial_ack() - an ACK in recovery short of the recovery point.
+ * @cc: the state.
+ * @acked: segments it covered.
+ *
+ * RFC 6582 §3.2 step 3: deflate by what was acknowledged, add back one.
+ */
+void xtcp_cc_partial_ack(struct xtcp_cc *cc, u32 acked)
+{
+	cc->cwnd = cc->cwnd > acked ? cc->cwnd - acked : 0;
+	cc->cwnd = max(cc->cwnd + 1, 2U);
+}
+EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_cc_partial_ack);
+
+/**
+ * xtcp_cc_exit_recovery() - a full ACK ends recovery.
+ * @cc: the state.
+ * @flight: segments still in flight after the ACK.
+ *
+ * RFC 6582 §3.2 step 3, option 1: min(ssthresh, max(FlightSize, SMSS)
+ * + SMSS), which avoids a burst when little is in flight.
+ */
+void xtcp_cc_exit_recovery(struct xtcp_cc *cc, u32 flight)
+{
+	cc->cwnd = min(cc->ssthresh, max(flight, 1U) + 1);
+	cc->cnt = 0;
+}
+EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_cc_exit_recovery);
+
+/**
+ * xtcp_cc_on_timeout() - the retransmission timer fired.
+ * @cc: the state.
+ * @flight: segments in flight when it fired.
+ * @first: the first timeout of this segment; later ones (backoff) keep
+ *	ssthresh, as RFC 5681 §3.1 asks.
+ */
+void xtcp_cc_on_timeout(struct xtcp_cc *cc, u32 flight, bool first)
+{
+	if (first)
+		cc->ssthresh = xtcp_cc_halve(flight);
+	cc->cwnd = 1;
+	cc->cnt = 0;
+}
+EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_cc_on_timeout);
+
+/**
+ * xtcp_wscale_for() - the window-scale shift for a receive buffer.
+ * @space: the largest window we may want to advertise, in bytes.
+ *
+ * Return: the smallest shift (at most 14, RFC 7323 §2.3) at which a
+ * 16-bit window field reaches @space.
+ */
+u8 xtcp_wscale_for(u32 space)
+{
+	u8 ws = 0;
+
+	while (ws < XTCP_MAX_WSCALE && (65535U << ws) < space)
+		ws++;
+	return ws;
+}
+EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_wscale_for);
+
+/**
+ * xtcp_window_field() - encode a window for the header.
+ * @win: the window in bytes.
+ * @ws: our window-scale shift.
+ * @field: the 16-bit value to send.
+ *
+ * Rounds up to the scale's granularity so that an edge we promised
+ * stays covered (the edge never moves left), and caps at what 16 bits
+ * can say.
+ *
+ * Return: the window the peer will read from @field, in bytes.
+ */
+u32 xtcp_window_field(u32 win, u8 ws, u16 *field)
+{
+	u32 f = win >> ws;
+
+	if (f << ws != win)
+		f++;
+	f = min(f, 65535U);
+	*field = f;
+	return f << ws;
+}
+EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_window_field);

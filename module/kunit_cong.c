@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of the reliability arithmetic (cong.c), the window-scale
+ * option (wire.c) and the out-of-order queue (ofo.c).
+ */
+#include <kunit/test.h>
+#include <linux/skbuff.h>
+#include <net/tcp.h>
+
+#include "xtcp.h"
+
+#define MS 1000U	/* microseconds */
+
+static void xtcp_rtt_first_and_next(struct kunit *test)
+{
+	struct xtcp_rtt r;
+
+	xtcp_rtt_init(&r, 1000 * MS);
+	KUNIT_EXPECT_EQ(test, r.rto_us, 1000 * MS);
+	KUNIT_EXPECT_EQ(test, r.srtt_us, 0);
+
+	/* RFC 6298 §2.2: SRTT = R, RTTVAR = R/2, RTO = SRTT + 4 RTTVAR. */
+	xtcp_rtt_sample(&r, 100 * MS, 200 * MS, 120000 * MS);
+	KUNIT_EXPECT_EQ(test, r.srtt_us, 100 * MS);
+	KUNIT_EXPECT_EQ(test, r.rttvar_us, 50 * MS);
+	KUNIT_EXPECT_EQ(test, r.rto_us, 300 * MS);
+
+	/* §2.3: RTTVAR = 3/4 RTTVAR + 1/4 |SRTT - R'|, SRTT = 7/8 SRTT + R'/8. */
+	xtcp_rtt_sample(&r, 180 * MS, 200 * MS, 120000 * MS);
+	KUNIT_EXPECT_EQ(test, r.rttvar_us, 37500 + 20000);
+	KUNIT_EXPECT_EQ(test, r.srtt_us, 87500 + 22500);
+	KUNIT_EXPECT_EQ(test, r.rto_us, 110000 + 4 * 57500);
+}
+
+static void xtcp_rtt_bounds(struct kunit *test)
+{
+	struct xtcp_rtt r;
+	int i;
+
+	/* A LAN round trip: the RTO sits at its 200 ms floor. */
+	xtcp_rtt_init(&r, 1000 * MS);
+	for (i = 0; i < 50; i++)
+		xtcp_rtt_sample(&r, 300, 200 * MS, 120000 * MS);
+	KUNIT_EXPECT_EQ(test, r.rto_us, 200 * MS);
+	KUNIT_EXPECT_LE(test, r.srtt_us, 400);
+
+	/* A huge sample is capped at the 120 s ceiling. */
+	xtcp_rtt_init(&r, 1000 * MS);
+	xtcp_rtt_sample(&r, 200000 * MS, 200 * MS, 120000 * MS);
+	KUNIT_EXPECT_EQ(test, r.rto_us, 120000 * MS);
+
+	/* A zero sample counts as 1 us: the estimator never reads "none". */
+	xtcp_rtt_init(&r, 1000 * MS);
+	xtcp_rtt_sample(&r, 0, 200 * MS, 120000 * MS);
+	KUNIT_EXPECT_NE(test, r.srtt_us, 0);
+
+	/* Steady samples: RTTVAR decays, SRTT converges on them. */
+	xtcp_rtt_init(&r, 1000 * MS);
+	for (i = 0; i < 200; i++)
+		xtcp_rtt_sample(&r, 500 * MS, 200 * MS, 120000 * MS);
+	KUNIT_EXPECT_EQ(test, r.srtt_us, 500 * MS);
+	KUNIT_EXPECT_LE(test, r.rto_us, 501 * MS + 4 * r.rttvar_us);
+	KUNIT_EXPECT_LT(test, r.rttvar_us, 1 * MS);
+}
+
+static void xtcp_cwnd_slow_start_and_avoidance(struct kunit *test)
+{
+	struct xtcp_cc cc;
+	int i;
+
+	xtcp_cc_init(&cc);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 10);	/* RFC 6928 */
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, XTCP_INFINITE_SSTHRESH);
+
+	/* Slow start: one segment per segment acknowledged. */
+	xtcp_cc_on_ack(&cc, 10);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 20);
+
+	/* Crossing ssthresh: the rest of the ACK counts for avoidance. */
+	cc.cwnd = 14;
+	cc.ssthresh = 16;
+	cc.cnt = 0;
+	xtcp_cc_on_ack(&cc, 4);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 16);
+	KUNIT_EXPECT_EQ(test, cc.cnt, 2);
+
+	/* Avoidance: one segment per window's worth of ACKs. */
+	for (i = 0; i < 13; i++)
+		xtcp_cc_on_ack(&cc, 1);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 16);
+	xtcp_cc_on_ack(&cc, 1);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 17);
+	KUNIT_EXPECT_EQ(test, cc.cnt, 0);
+	xtcp_cc_on_ack(&cc, 17);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 18);
+
+	/* Never past the clamp. */
+	cc.cwnd = XTCP_MAX_CWND;
+	cc.ssthresh = XTCP_INFINITE_SSTHRESH;
+	xtcp_cc_on_ack(&cc, 100);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, XTCP_MAX_CWND);
+}
+
+static void xtcp_cwnd_loss(struct kunit *test)
+{
+	struct xtcp_cc cc;
+
+	/* Fast retransmit: ssthresh = flight / 2, cwnd = ssthresh + 3. */
+	xtcp_cc_init(&cc);
+	cc.cwnd = 40;
+	xtcp_cc_enter_recovery(&cc, 32);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 16);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 19);
+
+	/* NewReno partial ACK: deflate by what was acked, add one back. */
+	xtcp_cc_partial_ack(&cc, 5);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 15);
+	xtcp_cc_partial_ack(&cc, 100);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 2);
+
+	/* Full ACK: min(ssthresh, max(flight, 1) + 1). */
+	xtcp_cc_exit_recovery(&cc, 30);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 16);
+	xtcp_cc_exit_recovery(&cc, 0);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 2);
+
+	/* The floor of ssthresh is two segments. */
+	xtcp_cc_enter_recovery(&cc, 1);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 2);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 5);
+
+	/* Timeout: cwnd 1; only the first one of a segment sets ssthresh. */
+	xtcp_cc_on_timeout(&cc, 20, true);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 1);
+	xtcp_cc_on_timeout(&cc, 1, false);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 1);
+	/* ... and slow start climbs back to it. */
+	xtcp_cc_on_ack(&cc, 1);
+	xtcp_cc_on_ack(&cc, 2);
+	xtcp_cc_on_ack(&cc, 4);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 8);
+	xtcp_cc_on_ack(&cc, 8);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 10);
+}
+
+static void xtcp_window_scaling(struct kunit *test)
+{
+	u16 field;
+
+	KUNIT_EXPECT_EQ(test, xtcp_wscale_for(0), 0);
+	KUNIT_EXPECT_EQ(test, xtcp_wscale_for(65535), 0);
+	KUNIT_EXPECT_EQ(test, xtcp_wscale_for(65536), 1);
+	KUNIT_EXPECT_EQ(test, xtcp_wscale_for(131070), 1);
+	KUNIT_EXPECT_EQ(test, xtcp_wscale_for(131071), 2);
+	KUNIT_EXPECT_EQ(test, xtcp_wscale_for(3145728), 6);
+	KUNIT_EXPECT_EQ(test, xtcp_wscale_for(U32_MAX), 14);
+
+	KUNIT_EXPECT_EQ(test, xtcp_window_field(65535, 0, &field), 65535);
+	KUNIT_EXPECT_EQ(test, field, 65535);
+	KUNIT_EXPECT_EQ(test, xtcp_window_field(70000, 0, &field), 65535);
+	KUNIT_EXPECT_EQ(test, field, 65535);
+	/* Rounded up, so a promised right edge stays covered. */
+	KUNIT_EXPECT_EQ(test, xtcp_window_field(1000, 7, &field), 1024);
+	KUNIT_EXPECT_EQ(test, field, 8);
+	KUNIT_EXPECT_EQ(test, xtcp_window_field(1024, 7, &field), 1024);
+	KUNIT_EXPECT_EQ(test, field, 8);
+	KUNIT_EXPECT_EQ(test, xtcp_window_field(0, 7, &field), 0);
+	KUNIT_EXPECT_EQ(test, field, 0);
+	KUNIT_EXPECT_EQ(test, xtcp_window_field(U32_MAX, 14, &field), 65535U << 14);
+	KUNIT_EXPECT_EQ(test, field, 65535);
+}
+
+static void xtcp_wscale_option(struct kunit *test)
+{
+	u8 buf[64];
+	struct tcphdr *th = (struct tcphdr *)buf;
+	struct xtcp_hdr_fields f = {
+		.flags = TCPHDR_SYN, .mss = 1460, .wscale_ok = true, .wscale = 7,
+	};
+	struct xtcp_opts o;
+	u8 *opt = (u8 *)(th + 1);
+
+	KUNIT_EXPECT_EQ(test, xtcp_header_len(&f), 28);
+	KUNIT_EXPECT_EQ(test, xtcp_build_header(th, &f), 28);
+	KUNIT_EXPECT_EQ(test, th->doff, 7);
+	/* MSS, then NOP + window scale, as Linux lays them out. */
+	KUNIT_EXPECT_EQ(test, opt[4], TCPOPT_NOP);
+	KUNIT_EXPECT_EQ(test, opt[5], TCPOPT_WINDOW);
+	KUNIT_EXPECT_EQ(test, opt[6], TCPOLEN_WINDOW);
+	KUNIT_EXPECT_EQ(test, opt[7], 7);
+	xtcp_parse_options(th, &o);
+	KUNIT_EXPECT_EQ(test, o.mss, 1460);
+	KUNIT_EXPECT_TRUE(test, o.wscale_ok);
+	KUNIT_EXPECT_EQ(test, o.wscale, 7);
+
+	/* A shift above 14 is read as 14 (RFC 7323 §2.3). */
+	opt[7] = 15;
+	xtcp_parse_options(th, &o);
+	KUNIT_EXPECT_EQ(test, o.wscale, 14);
+
+	/* Only a SYN carries it. */
+	th->syn = 0;
+	th->ack = 1;
+	xtcp_parse_options(th, &o);
+	KUNIT_EXPECT_FALSE(test, o.wscale_ok);
+
+	/* Without it: 24 bytes, no window-scale option read back. */
+	f.wscale_ok = false;
+	KUNIT_EXPECT_EQ(test, xtcp_build_header(th, &f), 24);
+	xtcp_parse_options(th, &o);
+	KUNIT_EXPECT_FALSE(test, o.wscale_ok);
+}
+
+/* A payload-only segment [seq, seq + len); byte i holds (seq + i) & 0xff. */
+static struct sk_buff *seg(struct kunit *test, u32 seq, u32 len, bool fin)
+{
+	struct sk_buff *skb = alloc_skb(len, GFP_KERNEL);
+	u32 i;
+
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	for (i = 0; i < len; i++)
+		skb_put_u8(skb, (seq + i) & 0xff);
+	XTCP_SKB_CB(skb)->seq = seq;
+	XTCP_SKB_CB(skb)->end_seq = seq + len;
+	XTCP_SKB_CB(skb)->flags = fin ? TCPHDR_FIN : 0;
+	return skb;
+}
+
+/* Every entry's bounds match its length and its bytes their numbers. */
+static u32 ofo_check(struct kunit *test, struct sk_buff_head *q)
+{
+	struct sk_buff *skb, *prev = NULL;
+	u32 total = 0, i;
+
+	skb_queue_walk(q, skb) {
+		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+		KUNIT_EXPECT_EQ(test, cb->end_seq - cb->seq, skb->len);
+		for (i = 0; i < skb->len; i++)
+			KUNIT_EXPECT_EQ(test, skb->data[i], (cb->seq + i) & 0xff);
+		if (prev)	/* sorted and disjoint */
+			KUNIT_EXPECT_FALSE(test,
+					   xtcp_seq_before(cb->seq, XTCP_SKB_CB(prev)->end_seq));
+		total += skb->len;
+		prev = skb;
+	}
+	return total;
+}
+
+static void xtcp_ofo_merge(struct kunit *test)
+{
+	const u32 b = 0xfffffff0;	/* across the 2^32 wrap */
+	struct sk_buff_head q;
+	struct sk_buff *skb;
+
+	__skb_queue_head_init(&q);
+	KUNIT_EXPECT_TRUE(test, xtcp_ofo_insert(&q, seg(test, b + 30, 10, false)));
+	KUNIT_EXPECT_TRUE(test, xtcp_ofo_insert(&q, seg(test, b + 10, 10, false)));
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&q), 2);
+	KUNIT_EXPECT_EQ(test, XTCP_SKB_CB(skb_peek(&q))->seq, b + 10);
+
+	/* Overlapping both neighbours: only the gap [20, 30) is new. */
+	KUNIT_EXPECT_TRUE(test, xtcp_ofo_insert(&q, seg(test, b + 15, 20, false)));
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&q), 3);
+	KUNIT_EXPECT_EQ(test, ofo_check(test, &q), 30);
+
+	/* A duplicate adds nothing. */
+	KUNIT_EXPECT_FALSE(test, xtcp_ofo_insert(&q, seg(test, b + 12, 6, false)));
+	KUNIT_EXPECT_EQ(test, ofo_check(test, &q), 30);
+
+	/* A segment covering all of them replaces them. */
+	KUNIT_EXPECT_TRUE(test, xtcp_ofo_insert(&q, seg(test, b + 5, 40, false)));
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&q), 1);
+	KUNIT_EXPECT_EQ(test, ofo_check(test, &q), 40);
+
+	/* A hole remains before b + 5. */
+	KUNIT_EXPECT_NULL(test, xtcp_ofo_pull(&q, b));
+	/* rcv_nxt reached b + 7 another way: the entry comes out trimmed. */
+	skb = xtcp_ofo_pull(&q, b + 7);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	KUNIT_EXPECT_EQ(test, XTCP_SKB_CB(skb)->seq, b + 7);
+	KUNIT_EXPECT_EQ(test, skb->len, 38);
+	KUNIT_EXPECT_EQ(test, skb->data[0], (b + 7) & 0xff);
+	kfree_skb(skb);
+	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&q));
+}
+
+static void xtcp_ofo_fin_and_stale(struct kunit *test)
+{
+	struct sk_buff_head q;
+	struct sk_buff *skb;
+
+	__skb_queue_head_init(&q);
+	KUNIT_EXPECT_TRUE(test, xtcp_ofo_insert(&q, seg(test, 100, 10, false)));
+	KUNIT_EXPECT_TRUE(test, xtcp_ofo_insert(&q, seg(test, 200, 10, true)));
+	/* The same bytes again without FIN: the FIN stays. */
+	KUNIT_EXPECT_FALSE(test, xtcp_ofo_insert(&q, seg(test, 200, 10, false)));
+	/* Covered by a longer segment: its FIN moves to the survivor. */
+	KUNIT_EXPECT_TRUE(test, xtcp_ofo_insert(&q, seg(test, 195, 15, false)));
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&q), 2);
+	KUNIT_EXPECT_TRUE(test, XTCP_SKB_CB(skb_peek_tail(&q))->flags & TCPHDR_FIN);
+
+	/* rcv_nxt passed the first entry entirely: it is dropped. */
+	skb = xtcp_ofo_pull(&q, 150);
+	KUNIT_EXPECT_NULL(test, skb);
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&q), 1);
+
+	/* All the data arrived already but the FIN did not: empty, FIN. */
+	skb = xtcp_ofo_pull(&q, 210);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	KUNIT_EXPECT_EQ(test, skb->len, 0);
+	KUNIT_EXPECT_TRUE(test, XTCP_SKB_CB(skb)->flags & TCPHDR_FIN);
+	kfree_skb(skb);
+	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&q));
+}
+
+static struct kunit_case xtcp_rel_cases[] = {
+	KUNIT_CASE(xtcp_rtt_first_and_next),
+	KUNIT_CASE(xtcp_rtt_bounds),
+	KUNIT_CASE(xtcp_cwnd_slow_start_and_avoidance),
+	KUNIT_CASE(xtcp_cwnd_loss),
+	KUNIT_CASE(xtcp_window_scaling),
+	KUNIT_CASE(xtcp_wscale_option),
+	KUNIT_CASE(xtcp_ofo_merge),
+	KUNIT_CASE(xtcp_ofo_fin_and_stale),
+	{}
+};
+
+static struct kunit_suite xtcp_rel_suite = {
+	.name = "xtcp_reliability",
+	.test_cases = xtcp_rel_cases,
+};
+
+kunit_test_suite(xtcp_rel_suite);

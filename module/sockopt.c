@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Socket options at level SOL_XTCP, and SO_KEEPALIVE's hook.  Values
+ * and errors follow Linux TCP's options of the same numbers: a short
+ * option length or a value out of range is EINVAL, an unknown option
+ * ENOPROTOOPT.  Options at other levels (IPPROTO_IP, ...) are not
+ * supported and give ENOPROTOOPT.
+ */
+#include <linux/sockptr.h>
+#include <linux/uaccess.h>
+#include <net/tcp.h>
+
+#include "xtcp.h"
+
+/**
+ * xtcp_keepalive() - proto->keepalive: SO_KEEPALIVE was set or cleared.
+ * @sk: the socket, locked by sock_setsockopt().
+ * @on: the new value.
+ */
+void xtcp_keepalive(struct sock *sk, int on)
+{
+	if (on)
+		sock_set_flag(sk, SOCK_KEEPOPEN);
+	else
+		sock_reset_flag(sk, SOCK_KEEPOPEN);
+	xtcp_timer_keepalive(sk);
+}
+
+static int xtcp_set_int(struct sock *sk, int optname, int val)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	switch (optname) {
+	case XTCP_NODELAY:
+		WRITE_ONCE(xs->nodelay, !!val);
+		if (val)
+			xtcp_write_xmit(sk);
+		return 0;
+	case XTCP_CORK:
+		WRITE_ONCE(xs->cork, !!val);
+		if (!val)
+			xtcp_write_xmit(sk);
+		return 0;
+	case XTCP_KEEPIDLE:
+		if (val < 1 || val > MAX_TCP_KEEPIDLE)
+			return -EINVAL;
+		WRITE_ONCE(xs->keepidle, val);
+		if (sock_flag(sk, SOCK_KEEPOPEN))
+			xtcp_timer_keepalive(sk);
+		return 0;
+	case XTCP_KEEPINTVL:
+		if (val < 1 || val > MAX_TCP_KEEPINTVL)
+			return -EINVAL;
+		WRITE_ONCE(xs->keepintvl, val);
+		return 0;
+	case XTCP_KEEPCNT:
+		if (val < 1 || val > MAX_TCP_KEEPCNT)
+			return -EINVAL;
+		WRITE_ONCE(xs->keepcnt, val);
+		return 0;
+	case XTCP_USER_TIMEOUT:
+		if (val < 0)
+			return -EINVAL;
+		WRITE_ONCE(xs->user_timeout, val);
+		return 0;
+	case XTCP_INFO:
+		return -EOPNOTSUPP;	/* read only, as TCP_INFO */
+	}
+	return -ENOPROTOOPT;
+}
+
+/**
+ * xtcp_setsockopt() - proto_ops->setsockopt.
+ * @sock: the socket.
+ * @level: SOL_XTCP, or anything else for ENOPROTOOPT.
+ * @optname: XTCP_*.
+ * @optval: an int.
+ * @optlen: at least sizeof(int).
+ *
+ * Return: 0, -EINVAL, -EFAULT, -ENOPROTOOPT or -EOPNOTSUPP.
+ */
+int xtcp_setsockopt(struct socket *sock, int level, int optname,
+		    sockptr_t optval, unsigned int optlen)
+{
+	struct sock *sk = sock->sk;
+	int val, err;
+
+	if (level != SOL_XTCP)
+		return -ENOPROTOOPT;
+	if (optlen < sizeof(int))
+		return -EINVAL;
+	if (copy_from_sockptr(&val, optval, sizeof(val)))
+		return -EFAULT;
+	lock_sock(sk);
+	err = xtcp_set_int(sk, optname, val);
+	release_sock(sk);
+	return err;
+}
+
+/**
+ * xtcp_get_info() - fill a struct xtcp_info.
+ * @sk: the socket, locked.
+ * @info: where; zeroed here first.
+ */
+void xtcp_get_info(struct sock *sk, struct xtcp_info *info)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 notsent = 0;
+
+	memset(info, 0, sizeof(*info));
+	info->state = sk->sk_state;
+	if (sk->sk_state == XTCP_LISTEN)
+		return;
+	info->ca_state = xs->ca_state;
+	if (xs->wscale_ok) {
+		info->options |= XTCP_INFO_OPT_WSCALE;
+		info->snd_wscale = xs->snd_wscale;
+		info->rcv_wscale = xs->rcv_wscale;
+	}
+	info->rto = xs->rto * USEC_PER_MSEC;
+	info->srtt = xs->rtt.srtt_us;
+	info->rttvar = xs->rtt.rttvar_us;
+	info->snd_mss = xs->mss;
+	info->rcv_mss = xs->advmss;
+	info->snd_cwnd = xs->cc.cwnd;
+	info->snd_ssthresh = xs->cc.ssthresh;
+	info->snd_wnd = xs->snd_wnd;
+	info->rcv_wnd = xs->rcv_wnd;
+	info->unacked = xs->packets_out;
+	info->retransmits = xs->retries;
+	info->probes = xs->probes_out;
+	if (xs->send_head)
+		notsent = xs->write_seq - XTCP_SKB_CB(xs->send_head)->seq -
+			  (xs->fin_queued ? 1 : 0);
+	info->notsent_bytes = notsent;
+	info->rcv_ooopack = xs->stats.ofo_pkts;
+	info->total_retrans = xs->stats.total_retrans;
+	info->bytes_acked = xs->stats.bytes_acked;
+	info->bytes_received = xs->stats.bytes_received;
+	info->segs_out = xs->stats.segs_out;
+	info->segs_in = xs->stats.segs_in;
+	info->probes_sent = xs->stats.probes_sent;
+	info->fast_retrans = xs->stats.fast_retrans;
+	info->timeouts = xs->stats.timeouts;
+}
+
+static int xtcp_get_int(struct sock *sk, int optname, int *val)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+	struct net *net = sock_net(sk);
+
+	switch (optname) {
+	case XTCP_NODELAY:
+		*val = READ_ONCE(xs->nodelay);
+		return 0;
+	case XTCP_CORK:
+		*val = READ_ONCE(xs->cork);
+		return 0;
+	case XTCP_KEEPIDLE:
+		*val = READ_ONCE(xs->keepidle) ?:
+		       xtcp_sysctl(net, XTCP_SYSCTL_KEEPALIVE_TIME);
+		return 0;
+	case XTCP_KEEPINTVL:
+		*val = READ_ONCE(xs->keepintvl) ?:
+		       xtcp_sysctl(net, XTCP_SYSCTL_KEEPALIVE_INTVL);
+		return 0;
+	case XTCP_KEEPCNT:
+		*val = READ_ONCE(xs->keepcnt) ?:
+		       xtcp_sysctl(net, XTCP_SYSCTL_KEEPALIVE_PROBES);
+		return 0;
+	case XTCP_USER_TIMEOUT:
+		*val = READ_ONCE(xs->user_timeout);
+		return 0;
+	}
+	return -ENOPROTOOPT;
+}
+
+/**
+ * xtcp_getsockopt() - proto_ops->getsockopt.
+ * @sock: the socket.
+ * @level: SOL_XTCP, or anything else for ENOPROTOOPT.
+ * @optname: XTCP_*.
+ * @optval: where to write.
+ * @optlen: in: room at @optval; out: bytes written.  A negative length
+ *	is EINVAL; a shorter one truncates, as in TCP.
+ *
+ * Return: 0, -EINVAL, -EFAULT or -ENOPROTOOPT.
+ */
+int xtcp_getsockopt(struct socket *sock, int level, int optname,
+		    char __user *optval, int __user *optlen)
+{
+	struct sock *sk = sock->sk;
+	struct xtcp_info info;
+	int len, val, err;
+
+	if (level != SOL_XTCP)
+		return -ENOPROTOOPT;
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < 0)
+		return -EINVAL;
+
+	if (optname == XTCP_INFO) {
+		lock_sock(sk);
+		xtcp_get_info(sk, &info);
+		release_sock(sk);
+		len = min_t(unsigned int, len, sizeof(info));
+		if (put_user(len, optlen) || copy_to_user(optval, &info, len))
+			return -EFAULT;
+		return 0;
+	}
+	err = xtcp_get_int(sk, optname, &val);
+	if (err)
+		return err;
+	len = min_t(unsigned int, len, sizeof(int));
+	if (put_user(len, optlen) || copy_to_user(optval, &val, len))
+		return -EFAULT;
+	return 0;
+}

@@ -1,0 +1,462 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reliability over real sockets between the namespaces xa and xb:
+ * socket options, XTCP_INFO, window scaling, Nagle, cork and MSG_MORE,
+ * delayed ACKs, out-of-order queueing and fast retransmit under netem,
+ * the zero-window probe, keepalive and XTCP_USER_TIMEOUT.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "kselftest_harness.h"
+#include "conn_util.h"
+
+static int set_int(int fd, int opt, int val)
+{
+	return setsockopt(fd, SOL_XTCP, opt, &val, sizeof(val)) ? -errno : 0;
+}
+
+static int get_int(int fd, int opt)
+{
+	socklen_t len = sizeof(int);
+	int val = -1;
+
+	if (getsockopt(fd, SOL_XTCP, opt, &val, &len))
+		return -errno;
+	return val;
+}
+
+static struct xtcp_info info_of(int fd)
+{
+	struct xtcp_info info;
+	socklen_t len = sizeof(info);
+
+	memset(&info, 0xff, sizeof(info));
+	if (getsockopt(fd, SOL_XTCP, XTCP_INFO, &info, &len) || len != sizeof(info))
+		memset(&info, 0xff, sizeof(info));
+	return info;
+}
+
+/* Bytes readable within @ms, without consuming them. */
+static int readable_within(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	char buf[4096];
+
+	if (poll(&p, 1, ms) <= 0)
+		return 0;
+	return recv(fd, buf, sizeof(buf), MSG_PEEK | MSG_DONTWAIT);
+}
+
+struct sender {
+	int fd;
+	size_t len;
+	unsigned int seed;
+	ssize_t ret;
+};
+
+static void *send_thread(void *arg)
+{
+	struct sender *s = arg;
+	char *buf = malloc(s->len);
+
+	if (!buf) {
+		s->ret = -ENOMEM;
+		return NULL;
+	}
+	fill(buf, s->len, s->seed);
+	s->ret = send_all(s->fd, buf, s->len);
+	free(buf);
+	return NULL;
+}
+
+/*
+ * Send @len bytes from @from on a thread, read them at @to and compare.
+ * Return: 0 when every byte arrived intact, else -1.
+ */
+static int transfer(int from, int to, size_t len, unsigned int seed)
+{
+	struct sender s = { .fd = from, .len = len, .seed = seed };
+	char *want = malloc(len), *got = malloc(len);
+	pthread_t t;
+	ssize_t n;
+	int ret = -1;
+
+	if (!want || !got)
+		goto out;
+	fill(want, len, seed);
+	if (pthread_create(&t, NULL, send_thread, &s))
+		goto out;
+	n = recv_all(to, got, len);
+	pthread_join(t, NULL);
+	if (n == (ssize_t)len && s.ret == (ssize_t)len && !memcmp(want, got, len))
+		ret = 0;
+out:
+	free(want);
+	free(got);
+	return ret;
+}
+
+/* XTCP_INFO once the last ACK is in (up to 2 s). */
+static struct xtcp_info wait_acked(int fd)
+{
+	struct xtcp_info info = info_of(fd);
+	int i;
+
+	for (i = 0; i < 200 && info.unacked; i++) {
+		usleep(10000);
+		info = info_of(fd);
+	}
+	return info;
+}
+
+FIXTURE(net)
+{
+	int cli, srv;
+};
+
+FIXTURE_SETUP(net)
+{
+	self->cli = -1;
+	self->srv = -1;
+}
+
+/* Undo what a test changed in the shared namespaces. */
+FIXTURE_TEARDOWN(net)
+{
+	if (self->cli >= 0)
+		close(self->cli);
+	if (self->srv >= 0)
+		close(self->srv);
+	ns_sh("xa", "tc qdisc del dev va root 2>/dev/null; ip link set va up");
+	ns_sh("xb", "tc qdisc del dev vb root 2>/dev/null; ip link set vb up");
+	ns_sysctl("xa", "window_scaling", "1");
+	ns_sysctl("xb", "window_scaling", "1");
+	ns_sysctl("xa", "keepalive_time", "7200");
+	ns_sysctl("xa", "keepalive_intvl", "75");
+	ns_sysctl("xa", "keepalive_probes", "10");
+}
+
+TEST_F(net, sockopt_values_and_errors)
+{
+	int fd = socket_in("xa", 0), v = 1;
+	socklen_t len;
+
+	ASSERT_GE(fd, 0);
+	self->cli = fd;
+	/* Defaults: Nagle on, keepalive from the sysctls, no user timeout. */
+	EXPECT_EQ(0, get_int(fd, XTCP_NODELAY));
+	EXPECT_EQ(0, get_int(fd, XTCP_CORK));
+	EXPECT_EQ(7200, get_int(fd, XTCP_KEEPIDLE));
+	EXPECT_EQ(75, get_int(fd, XTCP_KEEPINTVL));
+	EXPECT_EQ(10, get_int(fd, XTCP_KEEPCNT));
+	EXPECT_EQ(0, get_int(fd, XTCP_USER_TIMEOUT));
+
+	EXPECT_EQ(0, set_int(fd, XTCP_NODELAY, 5));
+	EXPECT_EQ(1, get_int(fd, XTCP_NODELAY));
+	EXPECT_EQ(0, set_int(fd, XTCP_CORK, 1));
+	EXPECT_EQ(1, get_int(fd, XTCP_CORK));
+	EXPECT_EQ(0, set_int(fd, XTCP_KEEPIDLE, 30));
+	EXPECT_EQ(30, get_int(fd, XTCP_KEEPIDLE));
+	EXPECT_EQ(0, set_int(fd, XTCP_KEEPINTVL, 32767));
+	EXPECT_EQ(32767, get_int(fd, XTCP_KEEPINTVL));
+	EXPECT_EQ(0, set_int(fd, XTCP_KEEPCNT, 127));
+	EXPECT_EQ(127, get_int(fd, XTCP_KEEPCNT));
+	EXPECT_EQ(0, set_int(fd, XTCP_USER_TIMEOUT, 1500));
+	EXPECT_EQ(1500, get_int(fd, XTCP_USER_TIMEOUT));
+
+	/* Out of range, as TCP: EINVAL. */
+	EXPECT_EQ(-EINVAL, set_int(fd, XTCP_KEEPIDLE, 0));
+	EXPECT_EQ(-EINVAL, set_int(fd, XTCP_KEEPIDLE, 32768));
+	EXPECT_EQ(-EINVAL, set_int(fd, XTCP_KEEPINTVL, 0));
+	EXPECT_EQ(-EINVAL, set_int(fd, XTCP_KEEPCNT, 128));
+	EXPECT_EQ(-EINVAL, set_int(fd, XTCP_USER_TIMEOUT, -1));
+	EXPECT_EQ(30, get_int(fd, XTCP_KEEPIDLE));
+	/* Short option, unknown option, read-only option. */
+	EXPECT_NE(0, setsockopt(fd, SOL_XTCP, XTCP_NODELAY, &v, 2));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-ENOPROTOOPT, set_int(fd, 99, 1));
+	EXPECT_EQ(-ENOPROTOOPT, get_int(fd, 99));
+	EXPECT_NE(0, set_int(fd, XTCP_INFO, 1));
+	len = (socklen_t)-1;
+	EXPECT_NE(0, getsockopt(fd, SOL_XTCP, XTCP_NODELAY, &v, &len));
+	EXPECT_EQ(EINVAL, errno);
+	/* SO_KEEPALIVE goes through the core and our hook. */
+	EXPECT_EQ(0, setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &v, sizeof(v)));
+}
+
+TEST_F(net, info_and_window_scaling)
+{
+	struct xtcp_info a, b;
+	unsigned char part[8];
+	socklen_t len = 8;
+
+	ASSERT_EQ(0, pair(7301, &self->cli, &self->srv));
+	ASSERT_EQ(0, transfer(self->cli, self->srv, 4 << 20, 1));
+	a = wait_acked(self->cli);
+	b = info_of(self->srv);
+	EXPECT_EQ(XTCP_ESTABLISHED, a.state);
+	EXPECT_TRUE(a.options & XTCP_INFO_OPT_WSCALE);
+	EXPECT_TRUE(b.options & XTCP_INFO_OPT_WSCALE);
+	EXPECT_EQ(a.rcv_wscale, b.snd_wscale);
+	EXPECT_EQ(a.snd_wscale, b.rcv_wscale);
+	EXPECT_GT(a.rcv_wscale, 0);
+	/* The default buffer gives the sender more than 16 bits of window. */
+	EXPECT_GT(a.snd_wnd, 65535);
+	EXPECT_EQ(4 << 20, a.bytes_acked);
+	EXPECT_EQ(0, b.bytes_acked);
+	EXPECT_EQ(4 << 20, b.bytes_received);
+	EXPECT_GT(a.segs_out, (4 << 20) / 65536);
+	EXPECT_GT(a.srtt, 0);
+	EXPECT_GE(a.rto, 200000);		/* the RFC 6298 floor, 200 ms */
+	/* No loss on this link: the window only grew. */
+	EXPECT_GE(a.snd_cwnd, 10);
+	EXPECT_EQ(0, a.total_retrans);
+	if (a.total_retrans)
+		TH_LOG("retrans %llu: fast %ld timeouts %ld rcvq drops %ld ofo drops %ld backlog drops %ld",
+		       (unsigned long long)a.total_retrans, ns_counter("xa", "FastRetransmits"),
+		       ns_counter("xa", "Timeouts"), ns_counter("xb", "RcvQDrops"),
+		       ns_counter("xb", "OfoDrops"), ns_counter("xb", "BacklogDrops"));
+	EXPECT_EQ(XTCP_CA_OPEN, a.ca_state);
+	EXPECT_EQ(0, a.unacked);
+	EXPECT_EQ(0, a.reserved[0]);
+	/* A short length reads a prefix, as TCP_INFO. */
+	EXPECT_EQ(0, getsockopt(self->cli, SOL_XTCP, XTCP_INFO, part, &len));
+	EXPECT_EQ(8, len);
+	EXPECT_EQ(XTCP_ESTABLISHED, part[0]);
+}
+
+TEST_F(net, no_window_scaling_when_peer_declines)
+{
+	struct xtcp_info a;
+
+	ASSERT_EQ(0, ns_sysctl("xb", "window_scaling", "0"));
+	ASSERT_EQ(0, pair(7302, &self->cli, &self->srv));
+	ASSERT_EQ(0, transfer(self->cli, self->srv, 1 << 20, 2));
+	a = info_of(self->cli);
+	EXPECT_FALSE(a.options & XTCP_INFO_OPT_WSCALE);
+	EXPECT_EQ(0, a.rcv_wscale);
+	EXPECT_LE(a.snd_wnd, 65535);
+	EXPECT_GT(a.snd_wnd, 0);
+}
+
+/* Ten 1-byte writes: how many segments carry them? */
+static long small_writes_segments(int cli, int srv)
+{
+	long before = ns_counter("xa", "OutSegs");
+	char buf[16];
+	int i;
+
+	for (i = 0; i < 10; i++)
+		if (send(cli, "x", 1, 0) != 1)
+			return -1;
+	if (recv_all(srv, buf, 10) != 10)
+		return -1;
+	usleep(100000);		/* the last ACKs */
+	return ns_counter("xa", "OutSegs") - before;
+}
+
+TEST_F(net, nagle_coalesces_and_nodelay_does_not)
+{
+	long nagle, nodelay;
+
+	ASSERT_EQ(0, pair(7303, &self->cli, &self->srv));
+	nagle = small_writes_segments(self->cli, self->srv);
+	ASSERT_EQ(0, set_int(self->cli, XTCP_NODELAY, 1));
+	nodelay = small_writes_segments(self->cli, self->srv);
+	EXPECT_GE(nodelay, 10);
+	EXPECT_LT(nagle, nodelay);
+	EXPECT_LE(nagle, 5);
+}
+
+TEST_F(net, cork_and_msg_more_hold_partial_segments)
+{
+	char buf[512];
+
+	ASSERT_EQ(0, pair(7304, &self->cli, &self->srv));
+	ASSERT_EQ(0, set_int(self->cli, XTCP_CORK, 1));
+	ASSERT_EQ(100, send(self->cli, buf, 100, 0));
+	ASSERT_EQ(100, send(self->cli, buf, 100, 0));
+	EXPECT_EQ(0, readable_within(self->srv, 300));
+	ASSERT_EQ(0, set_int(self->cli, XTCP_CORK, 0));
+	EXPECT_EQ(200, recv_all(self->srv, buf, 200));
+
+	ASSERT_EQ(0, set_int(self->cli, XTCP_NODELAY, 1));
+	ASSERT_EQ(50, send(self->cli, buf, 50, MSG_MORE));
+	EXPECT_EQ(0, readable_within(self->srv, 300));
+	ASSERT_EQ(50, send(self->cli, buf, 50, 0));
+	EXPECT_EQ(100, recv_all(self->srv, buf, 100));
+}
+
+TEST_F(net, delayed_ack_fires_for_one_way_data)
+{
+	long before;
+	char c;
+
+	ASSERT_EQ(0, pair(7305, &self->cli, &self->srv));
+	before = ns_counter("xb", "DelayedAcks");
+	ASSERT_EQ(1, send(self->cli, "y", 1, 0));
+	/* Unread: reading could send a window update, which carries the ACK. */
+	usleep(300000);
+	EXPECT_GT(ns_counter("xb", "DelayedAcks"), before);
+	ASSERT_EQ(1, recv(self->srv, &c, 1, 0));
+	/* The ACK did come: nothing is left in flight. */
+	EXPECT_EQ(0, info_of(self->cli).unacked);
+}
+
+TEST_F_TIMEOUT(net, reordering_fills_the_ofo_queue, 120)
+{
+	long ofo = ns_counter("xb", "OfoQueued");
+
+	ASSERT_EQ(0, ns_sh("xa", "tc qdisc replace dev va root netem delay 2ms reorder 75% 50%"));
+	ASSERT_EQ(0, pair(7306, &self->cli, &self->srv));
+	ASSERT_EQ(0, transfer(self->cli, self->srv, 2 << 20, 3));
+	EXPECT_GT(ns_counter("xb", "OfoQueued"), ofo);
+	EXPECT_GT(info_of(self->srv).rcv_ooopack, 0);
+}
+
+TEST_F_TIMEOUT(net, loss_is_repaired_by_fast_retransmit, 180)
+{
+	long fr = ns_counter("xa", "FastRetransmits");
+	long rt = ns_counter("xa", "RetransSegs");
+	struct xtcp_info a;
+
+	ASSERT_EQ(0, ns_sh("xa", "tc qdisc replace dev va root netem loss 2%"));
+	ASSERT_EQ(0, pair(7307, &self->cli, &self->srv));
+	ASSERT_EQ(0, transfer(self->cli, self->srv, 4 << 20, 4));
+	a = info_of(self->cli);
+	EXPECT_GT(ns_counter("xa", "FastRetransmits"), fr);
+	EXPECT_GT(ns_counter("xa", "RetransSegs"), rt);
+	EXPECT_GT(a.fast_retrans, 0);
+	EXPECT_GE(a.total_retrans, a.fast_retrans);
+	/* Loss halved the window at least once. */
+	EXPECT_LT(a.snd_ssthresh, 0x7fffffff);
+}
+
+TEST_F_TIMEOUT(net, zero_window_probe_then_resume, 120)
+{
+	struct sender s = { .len = 2 << 20, .seed = 5 };
+	long zwp = ns_counter("xa", "ZeroWindowProbes");
+	char *want = malloc(s.len), *got = malloc(s.len);
+	int small = 16384, l = listener(7308, 4);
+	pthread_t t;
+
+	ASSERT_TRUE(want && got);
+	/* A small receive buffer, inherited by the accepted socket. */
+	ASSERT_GE(l, 0);
+	ASSERT_EQ(0, setsockopt(l, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small)));
+	self->cli = socket_in("xa", 0);
+	ASSERT_EQ(0, connect_to(self->cli, SERVER_IP, 7308));
+	self->srv = accept(l, NULL, NULL);
+	close(l);
+	ASSERT_GE(self->srv, 0);
+	s.fd = self->cli;
+	ASSERT_EQ(0, pthread_create(&t, NULL, send_thread, &s));
+	/* The reader stops for 5 s: the window closes, the sender probes. */
+	sleep(5);
+	EXPECT_EQ(0, info_of(self->srv).rcv_wnd);
+	EXPECT_GT(ns_counter("xa", "ZeroWindowProbes"), zwp);
+	EXPECT_GT(info_of(self->cli).probes_sent, 0);
+	EXPECT_EQ(XTCP_ESTABLISHED, info_of(self->cli).state);
+	/* It reads again: the transfer resumes and completes intact. */
+	EXPECT_EQ((ssize_t)s.len, recv_all(self->srv, got, s.len));
+	pthread_join(t, NULL);
+	EXPECT_EQ((ssize_t)s.len, s.ret);
+	fill(want, s.len, 5);
+	EXPECT_EQ(0, memcmp(want, got, s.len));
+	free(want);
+	free(got);
+}
+
+TEST_F_TIMEOUT(net, keepalive_answered_keeps_connection, 60)
+{
+	long probes = ns_counter("xa", "KeepaliveProbes");
+	int one = 1;
+
+	ASSERT_EQ(0, pair(7309, &self->cli, &self->srv));
+	ASSERT_EQ(0, set_int(self->cli, XTCP_KEEPIDLE, 1));
+	ASSERT_EQ(0, set_int(self->cli, XTCP_KEEPINTVL, 1));
+	ASSERT_EQ(0, set_int(self->cli, XTCP_KEEPCNT, 2));
+	ASSERT_EQ(0, setsockopt(self->cli, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one)));
+	/* Five idle seconds: probes go out and each is answered. */
+	sleep(5);
+	EXPECT_GE(ns_counter("xa", "KeepaliveProbes") - probes, 3);
+	EXPECT_EQ(XTCP_ESTABLISHED, info_of(self->cli).state);
+	EXPECT_EQ(0, info_of(self->cli).probes);
+	EXPECT_EQ(1, send(self->cli, "k", 1, 0));
+	EXPECT_EQ(1, recv_all(self->srv, &one, 1));
+}
+
+TEST_F_TIMEOUT(net, keepalive_sysctls_detect_a_cut_link, 60)
+{
+	long probes = ns_counter("xa", "KeepaliveProbes");
+	int one = 1;
+	double t0;
+	char c;
+
+	ASSERT_EQ(0, ns_sysctl("xa", "keepalive_time", "1"));
+	ASSERT_EQ(0, ns_sysctl("xa", "keepalive_intvl", "1"));
+	ASSERT_EQ(0, ns_sysctl("xa", "keepalive_probes", "3"));
+	ASSERT_EQ(0, pair(7310, &self->cli, &self->srv));
+	ASSERT_EQ(0, ns_sh("xa", "tc qdisc replace dev va root netem loss 100%"));
+	ASSERT_EQ(0, setsockopt(self->cli, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one)));
+	t0 = now_s();
+	/* Idle 1 s, then 3 unanswered probes 1 s apart: dropped at ~4 s. */
+	EXPECT_EQ(-1, recv(self->cli, &c, 1, 0));
+	EXPECT_EQ(ETIMEDOUT, errno);
+	EXPECT_GE(now_s() - t0, 3.0);
+	EXPECT_LT(now_s() - t0, 20.0);
+	EXPECT_EQ(3, ns_counter("xa", "KeepaliveProbes") - probes);
+}
+
+TEST_F_TIMEOUT(net, user_timeout_bounds_unacked_data, 60)
+{
+	long ut = ns_counter("xa", "UserTimeouts");
+	char buf[1000] = {};
+	double t0;
+
+	ASSERT_EQ(0, pair(7311, &self->cli, &self->srv));
+	ASSERT_EQ(0, set_int(self->cli, XTCP_USER_TIMEOUT, 1500));
+	ASSERT_EQ(0, ns_sh("xa", "tc qdisc replace dev va root netem loss 100%"));
+	t0 = now_s();
+	ASSERT_EQ(1000, send(self->cli, buf, sizeof(buf), 0));
+	/* retries2 alone would take minutes; the user timeout 1.5 s. */
+	EXPECT_EQ(-1, recv(self->cli, buf, 1, 0));
+	EXPECT_EQ(ETIMEDOUT, errno);
+	EXPECT_GE(now_s() - t0, 1.4);
+	EXPECT_LT(now_s() - t0, 10.0);
+	EXPECT_EQ(ut + 1, ns_counter("xa", "UserTimeouts"));
+}
+
+TEST_F_TIMEOUT(net, rto_backs_off_then_recovers, 60)
+{
+	long to = ns_counter("xa", "Timeouts");
+	char buf[1000] = {};
+	struct xtcp_info a;
+
+	ASSERT_EQ(0, pair(7312, &self->cli, &self->srv));
+	ASSERT_EQ(0, transfer(self->cli, self->srv, 100000, 6));
+	ASSERT_EQ(0, ns_sh("xa", "tc qdisc replace dev va root netem loss 100%"));
+	ASSERT_EQ(1000, send(self->cli, buf, sizeof(buf), 0));
+	usleep(1700000);
+	a = info_of(self->cli);
+	/* 200 ms RTO doubling: 0.2 + 0.4 + 0.8 s, three timeouts or so. */
+	EXPECT_GE(a.retransmits, 2);
+	EXPECT_LE(a.retransmits, 4);
+	EXPECT_GE(a.rto, 800000);
+	EXPECT_EQ(XTCP_CA_LOSS, a.ca_state);
+	EXPECT_EQ(1, a.snd_cwnd);
+	EXPECT_GT(ns_counter("xa", "Timeouts"), to);
+	ASSERT_EQ(0, ns_sh("xa", "tc qdisc del dev va root"));
+	EXPECT_EQ(1000, recv_all(self->srv, buf, sizeof(buf)));
+	usleep(300000);
+	a = info_of(self->cli);
+	EXPECT_EQ(0, a.retransmits);
+	EXPECT_EQ(0, a.unacked);
+}
+
+TEST_HARNESS_MAIN

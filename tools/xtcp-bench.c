@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xtcp-bench: one benchmark run, over xtcp or (with -t) the kernel's TCP.
+ *
+ *   xtcp-bench -s -p PORT [-t]                       serve until killed
+ *   xtcp-bench -c ADDR -p PORT -m MODE -d SECS [-t]  one measurement
+ *
+ * Modes, chosen by the client's first byte on each connection:
+ *   stream  64 KB writes for SECS seconds; prints MB/s received by the
+ *           server (the client waits for the server's byte count)
+ *   rr      1-byte request, 1-byte response, back to back on one
+ *           connection; prints transactions/s and p50/p99 latency
+ *   crr     connect, 1-byte request and response, close; prints
+ *           connections/s
+ *
+ * The output is one line of key=value pairs for scripts/guest-bench.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../uapi/linux/xtcp.h"
+
+static int family;
+static struct sockaddr_in addr;
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int xtcp_family(void)
+{
+	FILE *f = fopen("/sys/module/xtcp/parameters/family", "r");
+	int fam = AF_XTCP;
+
+	if (f) {
+		if (fscanf(f, "%d", &fam) != 1)
+			fam = AF_XTCP;
+		fclose(f);
+	}
+	return fam;
+}
+
+static int read_full(int fd, void *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = recv(fd, (char *)buf + done, len - done, 0);
+
+		if (n <= 0)
+			return -1;
+		done += n;
+	}
+	return 0;
+}
+
+static void serve_one(int fd)
+{
+	static char buf[65536];
+	uint64_t total = 0;
+	char mode, c;
+	ssize_t n;
+
+	if (recv(fd, &mode, 1, 0) != 1)
+		return;
+	switch (mode) {
+	case 'S':
+		while ((n = recv(fd, buf, sizeof(buf), 0)) > 0)
+			total += n;
+		send(fd, &total, sizeof(total), MSG_NOSIGNAL);
+		break;
+	case 'R':
+		while (recv(fd, &c, 1, 0) == 1)
+			if (send(fd, &c, 1, MSG_NOSIGNAL) != 1)
+				break;
+		break;
+	case 'C':
+		if (recv(fd, &c, 1, 0) == 1)
+			send(fd, &c, 1, MSG_NOSIGNAL);
+		break;
+	}
+}
+
+static int serve(void)
+{
+	int l = socket(family, SOCK_STREAM, 0), one = 1;
+
+	if (l < 0 || setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(l, (struct sockaddr *)&addr, sizeof(addr)) || listen(l, 128)) {
+		perror("server");
+		return 2;
+	}
+	signal(SIGCHLD, SIG_IGN);
+	for (;;) {
+		int fd = accept(l, NULL, NULL);
+
+		if (fd < 0)
+			continue;
+		/* A child per connection: a stream must not block the rest. */
+		if (!fork()) {
+			close(l);
+			serve_one(fd);
+			close(fd);
+			_exit(0);
+		}
+		close(fd);
+	}
+}
+
+static int dial(char mode)
+{
+	int fd = socket(family, SOCK_STREAM, 0);
+
+	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) ||
+	    send(fd, &mode, 1, 0) != 1) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int run_stream(double secs)
+{
+	static char buf[65536];
+	int fd = dial('S');
+	uint64_t total = 0;
+	double t0, t1;
+
+	if (fd < 0)
+		return 1;
+	memset(buf, 0x5a, sizeof(buf));
+	t0 = now();
+	while (now() - t0 < secs)
+		if (send(fd, buf, sizeof(buf), 0) != sizeof(buf))
+			return 1;
+	shutdown(fd, SHUT_WR);
+	if (read_full(fd, &total, sizeof(total)))
+		return 1;
+	t1 = now();
+	printf("mode=stream mbps=%.2f bytes=%llu secs=%.2f\n",
+	       total / (t1 - t0) / 1e6, (unsigned long long)total, t1 - t0);
+	close(fd);
+	return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int run_rr(double secs)
+{
+	size_t n = 0, cap = 1 << 20;
+	double *lat = malloc(cap * sizeof(*lat)), t0, t;
+	int fd = dial('R');
+	char c = 'r';
+
+	if (fd < 0 || !lat)
+		return 1;
+	t0 = now();
+	while ((t = now()) - t0 < secs) {
+		if (send(fd, &c, 1, 0) != 1 || recv(fd, &c, 1, 0) != 1)
+			return 1;
+		if (n < cap)
+			lat[n++] = now() - t;
+	}
+	qsort(lat, n, sizeof(*lat), cmp_double);
+	printf("mode=rr tps=%.1f p50_us=%.1f p99_us=%.1f n=%zu\n",
+	       n / (now() - t0), lat[n / 2] * 1e6, lat[n * 99 / 100] * 1e6, n);
+	close(fd);
+	free(lat);
+	return 0;
+}
+
+static int run_crr(double secs)
+{
+	double t0 = now();
+	size_t n = 0;
+	char c = 'c';
+
+	while (now() - t0 < secs) {
+		int fd = dial('C');
+
+		if (fd < 0 || recv(fd, &c, 1, 0) != 1)
+			return 1;
+		close(fd);
+		n++;
+	}
+	printf("mode=crr cps=%.1f n=%zu\n", n / (now() - t0), n);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *host = NULL, *mode = "stream";
+	int opt, server = 0, tcp = 0, port = 0;
+	double secs = 5;
+
+	while ((opt = getopt(argc, argv, "sc:p:m:d:t")) != -1) {
+		switch (opt) {
+		case 's':
+			server = 1;
+			break;
+		case 'c':
+			host = optarg;
+			break;
+		case 'p':
+			port = atoi(optarg);
+			break;
+		case 'm':
+			mode = optarg;
+			break;
+		case 'd':
+			secs = atof(optarg);
+			break;
+		case 't':
+			tcp = 1;
+			break;
+		default:
+			goto usage;
+		}
+	}
+	if (!port || (!server && !host))
+		goto usage;
+	family = tcp ? AF_INET : xtcp_family();
+	addr.sin_family = family;
+	addr.sin_port = htons(port);
+	if (host && inet_pton(AF_INET, host, &addr.sin_addr) != 1)
+		goto usage;
+	if (server)
+		return serve();
+	if (!strcmp(mode, "stream"))
+		return run_stream(secs);
+	if (!strcmp(mode, "rr"))
+		return run_rr(secs);
+	if (!strcmp(mode, "crr"))
+		return run_crr(secs);
+usage:
+	fprintf(stderr, "usage: %s -s -p PORT [-t]\n"
+		"       %s -c ADDR -p PORT -m stream|rr|crr -d SECS [-t]\n", argv[0], argv[0]);
+	return 2;
+}

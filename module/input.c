@@ -426,6 +426,15 @@ static void xtcp_rcv_established(struct sock *sk, struct sk_buff *skb)
 	int dq = 0;
 	u32 wnd;
 
+	/*
+	 * The peer resent its SYN: our SYN-ACK was lost.  Checked before
+	 * acceptability, which a repeated SYN (at irs) fails.
+	 */
+	if (sk->sk_state == XTCP_SYN_RECV && th->syn && !th->ack && !th->rst &&
+	    seq == xs->irs) {
+		xtcp_send_synack(sk);
+		goto drop;
+	}
 	/* 1: is the sequence number acceptable? */
 	if (!simopen && !xtcp_seq_acceptable(xs->rcv_nxt,
 					     xs->rcv_wup + xs->rcv_wnd - xs->rcv_nxt,
@@ -447,11 +456,6 @@ static void xtcp_rcv_established(struct sock *sk, struct sk_buff *skb)
 	}
 	/* 4: a SYN here is a challenge (RFC 5961 §4), bar two cases. */
 	if (th->syn && !simopen) {
-		if (sk->sk_state == XTCP_SYN_RECV && seq == xs->irs && !th->ack) {
-			/* The peer resent its SYN: our SYN-ACK was lost. */
-			xtcp_send_synack(sk);
-			goto drop;
-		}
 		XTCP_INC_STATS(net, XTCP_MIB_CHALLENGEACKS);
 		xtcp_send_ack(sk);
 		goto drop;

@@ -184,7 +184,7 @@ static void xtcp_wscale_option(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, xtcp_header_len(&f), 28);
 	KUNIT_EXPECT_EQ(test, xtcp_build_header(th, &f), 28);
-	KUNIT_EXPECT_EQ(test, th->doff, 7);
+	KUNIT_EXPECT_EQ(test, (int)th->doff, 7);
 	/* MSS, then NOP + window scale, as Linux lays them out. */
 	KUNIT_EXPECT_EQ(test, opt[4], TCPOPT_NOP);
 	KUNIT_EXPECT_EQ(test, opt[5], TCPOPT_WINDOW);

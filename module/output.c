@@ -265,8 +265,10 @@ void xtcp_retransmit_head(struct sock *sk)
 }
 
 /*
- * Nagle (RFC 9293 §3.8.6.2.1), XTCP_CORK and MSG_MORE: hold a partial
- * last segment back while data is in flight or the user asked to.
+ * Nagle (RFC 9293 §3.7.4), XTCP_CORK and MSG_MORE: hold a partial last
+ * segment back while a small segment is in flight (Minshall's variant,
+ * as Linux: a bulk write's last piece goes at once behind full ones),
+ * or while the user asks to.
  */
 static bool xtcp_nagle_hold(const struct sock *sk, const struct sk_buff *skb,
 			    bool more)
@@ -280,7 +282,8 @@ static bool xtcp_nagle_hold(const struct sock *sk, const struct sk_buff *skb,
 		return false;
 	if (more || xs->cork)
 		return true;
-	return !xs->nodelay && xs->packets_out;
+	return !xs->nodelay && xs->packets_out &&
+	       xtcp_seq_after(xs->snd_sml, xs->snd_una);
 }
 
 /*
@@ -370,6 +373,8 @@ void __xtcp_write_xmit(struct sock *sk, bool more)
 		}
 		if (xtcp_seq_after(cb->end_seq, xs->snd_nxt))
 			xs->snd_nxt = cb->end_seq;
+		if (skb->len < xs->mss)
+			xs->snd_sml = cb->end_seq;
 		xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
 				NULL : skb->next;
 		xs->packets_out++;

@@ -170,6 +170,7 @@ void xtcp_init_seq(struct sock *sk)
 	xs->snd_una = xs->iss;
 	xs->snd_nxt = xs->iss + 1;
 	xs->write_seq = xs->iss + 1;
+	xs->snd_sml = xs->iss;
 }
 
 /*

@@ -82,7 +82,8 @@ void xtcp_enter_time_wait(struct sock *sk)
 		refcount_set(&c->skc_refcnt, 2);
 		tw->snd_nxt = xs->snd_nxt;
 		tw->rcv_nxt = xs->rcv_nxt;
-		tw->rcv_wnd = xs->rcv_wnd;
+		/* The window field as sent: scaled, as for any non-SYN. */
+		tw->rcv_wnd = min_t(u32, xs->rcv_wnd >> xs->rcv_wscale, 65535);
 		hrtimer_init(&tw->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 		tw->timer.function = xtcp_tw_timer_fn;
 		xtcp_tw_hash(tw, sk);

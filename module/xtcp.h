@@ -165,6 +165,8 @@ struct xtcp_conn_stats {
  * @advmss: MSS we advertise.
  * @rcv_mss: largest payload received in one segment (delayed ACK).
  * @send_head: first skb of sk_write_queue not yet sent, or NULL.
+ * @snd_sml: end of the last segment sent shorter than @mss (Nagle,
+ *	Minshall's variant).
  * @packets_out: skbs of sk_write_queue before @send_head: sent (in the
  *	current pass, after a timeout rewinds it) and not fully acked.
  * @rtt: the RTT estimator.
@@ -236,6 +238,7 @@ struct xtcp_sock {
 	u16 advmss;
 	u16 rcv_mss;
 	struct sk_buff *send_head;
+	u32 snd_sml;
 	u32 packets_out;
 
 	struct xtcp_rtt rtt;

@@ -217,7 +217,7 @@ TEST_F(net, info_and_window_scaling)
 	EXPECT_GE(a.snd_cwnd, 10);
 	EXPECT_EQ(0, a.total_retrans);
 	if (a.total_retrans)
-		TH_LOG("retrans %llu: fast %ld timeouts %ld rcvq drops %ld ofo drops %ld backlog drops %ld",
+		TH_LOG("retrans %llu: fast %ld timeouts %ld drops: rcvq %ld ofo %ld backlog %ld",
 		       (unsigned long long)a.total_retrans, ns_counter("xa", "FastRetransmits"),
 		       ns_counter("xa", "Timeouts"), ns_counter("xb", "RcvQDrops"),
 		       ns_counter("xb", "OfoDrops"), ns_counter("xb", "BacklogDrops"));

@@ -235,21 +235,25 @@ static bool xtcp_ofo_drain(struct sock *sk)
 }
 
 /*
- * Make room for @skb (payload only) in the receive buffer.  A segment
- * whose buffer is much larger than its payload (a small one, or a
- * clone of the sender's skb as veth delivers it), or one that does not
- * fit, is copied into a compact skb first: the window we advertised is
- * a promise, and truesize should not break it.
+ * Make room for @skb (payload only, inside the window we advertised) in
+ * the receive buffer.  A segment whose buffer is much larger than its
+ * payload (a small one, or a clone of the sender's skb as veth delivers
+ * it), or one that does not fit, is copied into a compact skb first.
+ * The window is a promise: what it admitted is taken even past
+ * SO_RCVBUF, up to twice it, because truesize can run higher than the
+ * window's estimate (half the free space) allowed for; the window then
+ * stays shut until the reader drains.
  *
  * Return: the skb to queue (maybe a new one; the old is freed), or
  * NULL when even the compact copy does not fit (@skb is freed).
  */
 static struct sk_buff *xtcp_rcv_charge(struct sock *sk, struct sk_buff *skb)
 {
-	int room = READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc);
+	int room = 2 * READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc);
 	struct sk_buff *n;
 
-	if (skb->truesize <= room && skb->truesize <= 2 * skb->len + 1024)
+	if (skb->truesize <= room - READ_ONCE(sk->sk_rcvbuf) &&
+	    skb->truesize <= 2 * skb->len + 1024)
 		return skb;
 	n = alloc_skb(max(skb->len, 1024U), GFP_ATOMIC);
 	if (n) {
@@ -644,13 +648,17 @@ int xtcp_rcv(struct sock *sk, struct sk_buff *skb)
 	return 0;
 }
 
-/* Hand a segment to its socket, or to the socket's backlog. */
+/*
+ * Hand a segment to its socket, or to the socket's backlog.  The
+ * backlog's bound (which counts the receive queue too) leaves room for
+ * a receive queue at its hard limit of twice SO_RCVBUF.
+ */
 static void xtcp_deliver(struct sock *sk, struct sk_buff *skb)
 {
 	bh_lock_sock_nested(sk);
 	if (!sock_owned_by_user(sk)) {
 		xtcp_rcv(sk, skb);
-	} else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
+	} else if (sk_add_backlog(sk, skb, 2 * READ_ONCE(sk->sk_rcvbuf) +
 				  READ_ONCE(sk->sk_sndbuf) + 65536)) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_BACKLOGDROPS);
 		kfree_skb(skb);

@@ -345,11 +345,14 @@ void __xtcp_write_xmit(struct sock *sk, bool more)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	bool closed = false;
 	struct sk_buff *skb;
+	/* Limited transmit (RFC 3042): one new segment per early dupack. */
+	u32 cwnd = xs->cc.cwnd +
+		   (xs->ca_state == XTCP_CA_OPEN ? min_t(u32, xs->dupacks, 2) : 0);
 
 	while ((skb = xs->send_head)) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 
-		if (xs->packets_out >= xs->cc.cwnd)
+		if (xs->packets_out >= cwnd)
 			break;
 		if (skb->len) {
 			u32 room = xtcp_window_room(xs, skb);

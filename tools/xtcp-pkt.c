@@ -621,8 +621,12 @@ static long do_call(struct call *c)
 	}
 	if (!strcmp(c->name, "read"))
 		return read(fd, buf, c->arg[1] < (long)sizeof(buf) ? c->arg[1] : (long)sizeof(buf));
-	if (!strcmp(c->name, "close"))
-		return close(fd);
+	if (!strcmp(c->name, "close")) {
+		if (close(fd))
+			return -1;
+		fdmap[c->arg[0]] = -1;
+		return 0;
+	}
 	if (!strcmp(c->name, "shutdown"))
 		return shutdown(fd, !strcmp(c->sarg, "rd") ? SHUT_RD :
 				    !strcmp(c->sarg, "wr") ? SHUT_WR : SHUT_RDWR);
@@ -821,6 +825,35 @@ static int reap_calls(int nlines)
 	return rc;
 }
 
+/*
+ * Nothing may outlive a script: a socket left open would become an
+ * orphan retransmitting into the dead tun for minutes, and pin the
+ * module.  Every descriptor still held is closed with SO_LINGER {1, 0}
+ * (an RST).  Sockets the script closed itself and left unfinished
+ * (FIN_WAIT_1, CLOSING, LAST_ACK) give up at their next timeout:
+ * retries2 drops to 1 in this namespace.
+ */
+static void abort_all(void)
+{
+	struct linger lg = { 1, 0 };
+	FILE *f;
+	int i;
+
+	f = fopen("/proc/sys/net/xtcp/retries2", "w");
+	if (f) {
+		fputs("1\n", f);
+		fclose(f);
+	}
+
+	for (i = 0; i < MAX_FDS; i++) {
+		if (fdmap[i] < 0)
+			continue;
+		setsockopt(fdmap[i], SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+		close(fdmap[i]);
+		fdmap[i] = -1;
+	}
+}
+
 static int tun_open(void)
 {
 	struct ifreq ifr = { 0 };
@@ -976,6 +1009,7 @@ static int run_script(const char *path)
 		else
 			call_check(&calls[i]);
 	}
+	abort_all();
 	return failed ? 1 : 0;
 }
 

@@ -139,6 +139,9 @@ FIXTURE_SETUP(net)
 	self->srv = -1;
 }
 
+#define XA_RESET "tc qdisc del dev va root 2>/dev/null; cd /proc/sys/net/xtcp && echo 1 > window_scaling && echo 7200 > keepalive_time && echo 75 > keepalive_intvl && echo 10 > keepalive_probes"
+#define XB_RESET "tc qdisc del dev vb root 2>/dev/null; echo 1 > /proc/sys/net/xtcp/window_scaling"
+
 /* Undo what a test changed in the shared namespaces. */
 FIXTURE_TEARDOWN(net)
 {
@@ -147,10 +150,8 @@ FIXTURE_TEARDOWN(net)
 	if (self->srv >= 0)
 		close(self->srv);
 	/* One shell per namespace: each costs seconds on the debug kernel. */
-	ns_sh("xa", "tc qdisc del dev va root 2>/dev/null; cd /proc/sys/net/xtcp &&"
-	      " echo 1 > window_scaling && echo 7200 > keepalive_time &&"
-	      " echo 75 > keepalive_intvl && echo 10 > keepalive_probes");
-	ns_sh("xb", "tc qdisc del dev vb root 2>/dev/null; echo 1 > /proc/sys/net/xtcp/window_scaling");
+	ns_sh("xa", XA_RESET);
+	ns_sh("xb", XB_RESET);
 }
 
 TEST_F_TIMEOUT(net, sockopt_values_and_errors, 300)

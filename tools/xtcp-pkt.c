@@ -73,6 +73,7 @@
 #define REMOTE_ISN	1000000000U
 #define SETUP_CMD	"ip link set lo up && ip addr add 192.0.2.1/24 dev xtun0 && ip link set xtun0 up"
 #define MAX_LINES	256
+#define CALLS " socket bind listen accept connect write read close shutdown nonblock setsockopt getinfo "
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define MAX_FDS		16
 
@@ -526,8 +527,7 @@ static int parse_call(char *p, struct call *c, int line)
 	word[0] = ' ';
 	memcpy(word + 1, c->name, strlen(c->name));
 	memcpy(word + 1 + strlen(c->name), " ", 2);
-	if (!strstr(" socket bind listen accept connect write read close shutdown nonblock"
-		    " setsockopt getinfo ", word))
+	if (!strstr(CALLS, word))
 		return fail_line(line, "unknown call '%s'", c->name);
 	while ((tok = strtok_r(NULL, " \t", &save)) && n < 3) {
 		if (isdigit((unsigned char)*tok) || *tok == '-')

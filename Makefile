@@ -56,7 +56,7 @@ $(BUILD)/selftests/%: selftests/%.c $(wildcard selftests/*.h) uapi/linux/xtcp.h
 	$(CC) $(CFLAGS_USER) -I$(LINUX_SRC)/tools/testing/selftests -o $@ $< -lpthread -lcrypto
 
 tools: $(TOOLS)
-$(BUILD)/tools/%: tools/%.c uapi/linux/xtcp.h
+$(BUILD)/tools/%: tools/%.c tools/xtcp_param.h uapi/linux/xtcp.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_USER) -o $@ $< -lpthread -lcrypto -lm
 

@@ -29,7 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../uapi/linux/xtcp.h"
+#include "xtcp_param.h"
 
 static int family;
 static struct sockaddr_in addr;
@@ -40,19 +40,6 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int xtcp_family(void)
-{
-	FILE *f = fopen("/sys/module/xtcp/parameters/family", "r");
-	int fam = AF_XTCP;
-
-	if (f) {
-		if (fscanf(f, "%d", &fam) != 1)
-			fam = AF_XTCP;
-		fclose(f);
-	}
-	return fam;
 }
 
 static int read_full(int fd, void *buf, size_t len)

@@ -66,7 +66,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../uapi/linux/xtcp.h"
+#include "xtcp_param.h"
 
 #define LOCAL_IP	"192.0.2.1"
 #define REMOTE_IP	"192.0.2.2"
@@ -1013,22 +1013,6 @@ static int run_script(const char *path)
 	return failed ? 1 : 0;
 }
 
-static int read_param(const char *name, int def)
-{
-	char path[128];
-	FILE *f;
-	int v = def;
-
-	snprintf(path, sizeof(path), "/sys/module/xtcp/parameters/%s", name);
-	f = fopen(path, "r");
-	if (f) {
-		if (fscanf(f, "%d", &v) != 1)
-			v = def;
-		fclose(f);
-	}
-	return v;
-}
-
 int main(int argc, char **argv)
 {
 	int opt, i, nfail = 0;
@@ -1042,8 +1026,8 @@ int main(int argc, char **argv)
 			return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	family = read_param("family", AF_XTCP);
-	ipproto = read_param("ipproto", IPPROTO_XTCP);
+	family = xtcp_param("family", AF_XTCP);
+	ipproto = xtcp_param("ipproto", IPPROTO_XTCP);
 	printf("TAP version 13\n1..%d\n", argc - optind);
 	fflush(stdout);
 	for (i = optind; i < argc; i++) {

@@ -30,7 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../uapi/linux/xtcp.h"
+#include "xtcp_param.h"
 
 #define CHUNK 65536
 
@@ -127,19 +127,6 @@ static int parse_addr(const char *arg, struct sockaddr_in *sin, int family)
 	sin->sin_family = family;
 	sin->sin_port = htons(atoi(colon + 1));
 	return inet_pton(AF_INET, host, &sin->sin_addr) == 1 ? 0 : -1;
-}
-
-static int xtcp_family(void)
-{
-	FILE *f = fopen("/sys/module/xtcp/parameters/family", "r");
-	int fam = AF_XTCP;
-
-	if (f) {
-		if (fscanf(f, "%d", &fam) != 1)
-			fam = AF_XTCP;
-		fclose(f);
-	}
-	return fam;
 }
 
 static void print_info(int fd, int tcp)

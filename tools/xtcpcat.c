@@ -20,20 +20,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include "../uapi/linux/xtcp.h"
-
-static int xtcp_family(void)
-{
-	FILE *f = fopen("/sys/module/xtcp/parameters/family", "r");
-	int af = AF_XTCP;
-
-	if (f) {
-		if (fscanf(f, "%d", &af) != 1)
-			af = AF_XTCP;
-		fclose(f);
-	}
-	return af;
-}
+#include "xtcp_param.h"
 
 static void die_usage(void)
 {

@@ -236,9 +236,10 @@ static bool xtcp_ofo_drain(struct sock *sk)
 
 /*
  * Make room for @skb (payload only, inside the window we advertised) in
- * the receive buffer.  A segment whose buffer is much larger than its
- * payload (a small one, or a clone of the sender's skb as veth delivers
- * it), or one that does not fit, is copied into a compact skb first.
+ * the receive buffer.  A segment whose buffer is far larger than its
+ * payload (a small one), or one that does not fit (a clone of the
+ * sender's skb, as veth delivers it, costs three times its payload), is
+ * copied into a compact skb first.
  * The window is a promise: what it admitted is taken even past
  * SO_RCVBUF, up to twice it, because truesize can run higher than the
  * window's estimate (half the free space) allowed for; the window then
@@ -252,8 +253,9 @@ static struct sk_buff *xtcp_rcv_charge(struct sock *sk, struct sk_buff *skb)
 	int room = 2 * READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc);
 	struct sk_buff *n;
 
+	/* Within SO_RCVBUF a copy is made only of a very wasteful skb. */
 	if (skb->truesize <= room - READ_ONCE(sk->sk_rcvbuf) &&
-	    skb->truesize <= 2 * skb->len + 1024)
+	    skb->truesize <= 4 * skb->len + 1024)
 		return skb;
 	n = alloc_skb(max(skb->len, 1024U), GFP_ATOMIC);
 	if (n) {

@@ -186,7 +186,7 @@ static int run_crr(double secs)
 	while (now() - t0 < secs) {
 		int fd = dial('C');
 
-		if (fd < 0 || recv(fd, &c, 1, 0) != 1)
+		if (fd < 0 || send(fd, &c, 1, 0) != 1 || recv(fd, &c, 1, 0) != 1)
 			return 1;
 		close(fd);
 		n++;

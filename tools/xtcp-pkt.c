@@ -71,7 +71,6 @@
 #define LOCAL_IP	"192.0.2.1"
 #define REMOTE_IP	"192.0.2.2"
 #define REMOTE_ISN	1000000000U
-#define SETUP_CMD	"ip link set lo up && ip addr add 192.0.2.1/24 dev xtun0 && ip link set xtun0 up"
 #define MAX_LINES	256
 #define CALLS " socket bind listen accept connect write read close shutdown nonblock setsockopt getinfo "
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -870,17 +869,55 @@ static int tun_open(void)
 	return fd;
 }
 
+/* Set @ifname's IPv4 address (with @mask) if @addr, and bring it up. */
+static int if_up(int fd, const char *ifname, const char *addr, const char *mask)
+{
+	struct ifreq ifr = { 0 };
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ifr.ifr_addr;
+
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	if (addr) {
+		sin->sin_family = AF_INET;
+		inet_pton(AF_INET, addr, &sin->sin_addr);
+		if (ioctl(fd, SIOCSIFADDR, &ifr))
+			return -1;
+		inet_pton(AF_INET, mask, &sin->sin_addr);
+		if (ioctl(fd, SIOCSIFNETMASK, &ifr))
+			return -1;
+	}
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr))
+		return -1;
+	ifr.ifr_flags |= IFF_UP;
+	return ioctl(fd, SIOCSIFFLAGS, &ifr);
+}
+
+/*
+ * A fresh namespace: lo up, xtun0 up with 192.0.2.1/24, no IPv6 (no
+ * router solicitations among the segments).  Done with ioctls: running
+ * ip(8) costs seconds per script on the debug kernel.
+ */
 static int setup_netns(void)
 {
+	FILE *f;
+	int fd, rc;
+
 	if (unshare(CLONE_NEWNET))
 		return -1;
+	f = fopen("/proc/sys/net/ipv6/conf/default/disable_ipv6", "w");
+	if (f) {
+		fputs("1\n", f);
+		fclose(f);
+	}
 	tun_fd = tun_open();
 	if (tun_fd < 0)
 		return -1;
-	/* No IPv6 on the tun: no router solicitations in the capture. */
-	if (system("sysctl -qw net.ipv6.conf.all.disable_ipv6=1 2>/dev/null; " SETUP_CMD))
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0)
 		return -1;
-	return 0;
+	rc = if_up(fd, "lo", NULL, NULL) ||
+	     if_up(fd, "xtun0", LOCAL_IP, "255.255.255.0");
+	close(fd);
+	return rc ? -1 : 0;
 }
 
 static int load(const char *path, struct line *lines, int *n, char *skip, size_t skiplen,

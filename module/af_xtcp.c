@@ -79,6 +79,8 @@ static int xtcp_create(struct net *net, struct socket *sock, int protocol,
 	if (protocol && protocol != xtcp_ipproto)
 		return -EPROTONOSUPPORT;
 	sock->ops = &xtcp_proto_ops;
+	/* SOL_SOCKET options reach xtcp_setsockopt() (SO_REUSEPORT). */
+	xtcp_custom_sockopt(sock);
 
 	sk = xtcp_sock_alloc(net, sock, GFP_KERNEL, kern);
 	if (!sk)
@@ -156,6 +158,15 @@ err_hash:
 	return err;
 }
 
+/*
+ * No socket is left once the module's count is zero, but the last
+ * sock_put() of one may have run in a timer callback or the receive
+ * path, both softirq code of ours that still returns through this
+ * module after sk_free() dropped the count.  xtcp_input_exit() calls
+ * synchronize_net(), which waits for every softirq (a BH-disabled
+ * region is an RCU reader) that began before it: after it no code of
+ * ours is on any stack, and the text may go.
+ */
 static void __exit xtcp_exit(void)
 {
 	sock_unregister(xtcp_family);

@@ -53,4 +53,16 @@ xtcp_register_net_sysctl(struct net *net, const char *path,
 #define EXPORT_SYMBOL_IF_XTCP_KUNIT(sym)
 #endif
 
+/*
+ * SOCK_CUSTOM_SOCKOPT (6.7+) routes SOL_SOCKET options to the family's
+ * setsockopt.  Without it the core answers them alone, and refuses
+ * SO_REUSEPORT to families other than AF_INET/AF_INET6 (EOPNOTSUPP).
+ */
+static inline void xtcp_custom_sockopt(struct socket *sock)
+{
+#ifdef XTCP_HAVE_CUSTOM_SOCKOPT
+	set_bit(SOCK_CUSTOM_SOCKOPT, &sock->flags);
+#endif
+}
+
 #endif /* _XTCP_COMPAT_H */

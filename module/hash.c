@@ -28,6 +28,7 @@
  * holds a reference on the entry.
  */
 #include <linux/jhash.h>
+#include <linux/prandom.h>
 #include <linux/random.h>
 #include <linux/vmalloc.h>
 #include <net/inet_hashtables.h>
@@ -72,12 +73,26 @@ static bool xtcp_addr_overlap(const struct sock *a, const struct sock *b)
 }
 
 /*
- * Would binding @sk to @port clash with @other?  Linux TCP's rule
- * without SO_REUSEPORT: entries on one port clash when their addresses
- * and devices overlap, unless both set SO_REUSEADDR and the one there
- * is not listening.  A TIME_WAIT entry yields to any SO_REUSEADDR
- * socket.
+ * Would binding @sk to @port clash with @other?  Linux TCP's rule:
+ * entries on one port clash when their addresses and devices overlap,
+ * unless both set SO_REUSEPORT (xtcp_reuseport_ok()), or both set
+ * SO_REUSEADDR and the one there is not listening.  A TIME_WAIT entry
+ * yields to any SO_REUSEADDR socket.
  */
+/*
+ * SO_REUSEPORT: sockets of one user that all set it share a port, bound
+ * or listening (TCP's rule; a TIME_WAIT entry has no owner and yields
+ * to any of them).
+ */
+static bool xtcp_reuseport_ok(const struct sock *sk, const struct sock *other)
+{
+	if (!sk->sk_reuseport || !other->sk_reuseport)
+		return false;
+	if (!xtcp_sk_fullsock(other))
+		return true;
+	return uid_eq(sk->sk_uid, other->sk_uid);
+}
+
 static bool xtcp_bind_conflict(const struct sock *sk, const struct sock *other)
 {
 	if (sk == other || !net_eq(sock_net(sk), sock_net(other)))
@@ -87,7 +102,9 @@ static bool xtcp_bind_conflict(const struct sock *sk, const struct sock *other)
 		return false;
 	if (!xtcp_addr_overlap(sk, other))
 		return false;
-	if (other->sk_state == XTCP_TIME_WAIT)
+	if (xtcp_reuseport_ok(sk, other))
+		return false;
+	if (!xtcp_sk_fullsock(other))
 		return !sk->sk_reuse;
 	if (sk->sk_reuse && other->sk_reuse && other->sk_state != XTCP_LISTEN)
 		return false;
@@ -207,15 +224,19 @@ void xtcp_bind_set_saddr(struct sock *sk, __be32 saddr)
 }
 
 /**
- * xtcp_listen_check() - may a bound socket start listening?
- * @sk: the socket, locked and bound.
+ * xtcp_listen_start() - move a bound socket to LISTEN, unless another
+ *	socket listens on an overlapping address of its port.
+ * @sk: the socket, locked and bound, in CLOSE.
  *
  * SO_REUSEADDR lets sockets share a port, but only one of them may
- * listen on an overlapping address.
+ * listen on an overlapping address; SO_REUSEPORT sockets of one user
+ * may all listen.  The check and the change of state happen under the
+ * port's bucket lock, so two sockets calling listen() at once cannot
+ * both pass.
  *
  * Return: 0 or -EADDRINUSE.
  */
-int xtcp_listen_check(struct sock *sk)
+int xtcp_listen_start(struct sock *sk)
 {
 	struct xtcp_bucket *b = &xtcp_bhash[xtcp_sk(sk)->bhash];
 	struct sock *other;
@@ -228,11 +249,14 @@ int xtcp_listen_check(struct sock *sk)
 			continue;
 		if (other->sk_state == XTCP_LISTEN && xtcp_addr_overlap(sk, other) &&
 		    (!sk->sk_bound_dev_if || !other->sk_bound_dev_if ||
-		     sk->sk_bound_dev_if == other->sk_bound_dev_if)) {
+		     sk->sk_bound_dev_if == other->sk_bound_dev_if) &&
+		    !xtcp_reuseport_ok(sk, other)) {
 			err = -EADDRINUSE;
 			break;
 		}
 	}
+	if (!err)
+		xtcp_transition(sk, XTCP_EV_LISTEN);
 	spin_unlock_bh(&b->lock);
 	return err;
 }
@@ -390,7 +414,7 @@ bool xtcp_tw_unhash(struct xtcp_tw *tw)
 
 static void xtcp_entry_hold(struct sock *sk)
 {
-	if (sk->sk_state == XTCP_TIME_WAIT)
+	if (!xtcp_sk_fullsock(sk))
 		refcount_inc(&XTCP_TW(sk)->common.skc_refcnt);
 	else
 		sock_hold(sk);
@@ -418,6 +442,7 @@ struct sock *xtcp_lookup(struct net *net, __be32 saddr, __be16 sport,
 	struct xtcp_bucket *b;
 	struct sock *sk, *best = NULL;
 	int score, best_score = 0;
+	u32 hash, matches = 0;
 
 	b = &xtcp_chash[xtcp_connhash(net, daddr, lport, saddr, sport)];
 	spin_lock(&b->lock);
@@ -432,6 +457,13 @@ struct sock *xtcp_lookup(struct net *net, __be32 saddr, __be16 sport,
 	}
 	spin_unlock(&b->lock);
 
+	/*
+	 * Listeners sharing the port by SO_REUSEPORT each take the
+	 * connections of a share of the 4-tuples: the choice depends
+	 * only on the tuple, so every segment of one lands on the same.
+	 */
+	hash = jhash_3words((__force u32)saddr, (__force u32)daddr,
+			    (__force u32)sport << 16 | lport, net_hash_mix(net));
 	b = &xtcp_lhash[xtcp_porthash(net, lport)];
 	spin_lock(&b->lock);
 	sk_for_each(sk, &b->chain) {
@@ -448,6 +480,13 @@ struct sock *xtcp_lookup(struct net *net, __be32 saddr, __be16 sport,
 		if (score > best_score) {
 			best = sk;
 			best_score = score;
+			matches = 1;
+		} else if (score == best_score && sk->sk_reuseport &&
+			   best->sk_reuseport) {
+			/* Reservoir sampling: each group member equally. */
+			if (reciprocal_scale(hash, ++matches) == 0)
+				best = sk;
+			hash = next_pseudo_random32(hash);
 		}
 	}
 	if (best)
@@ -501,7 +540,7 @@ void xtcp_tw_collect(const struct net *net, struct hlist_head *list)
 			struct xtcp_tw *tw = XTCP_TW(sk);
 			struct xtcp_bucket *cb;
 
-			if (sk->sk_state != XTCP_TIME_WAIT ||
+			if (xtcp_sk_fullsock(sk) ||
 			    !net_eq(sock_net(sk), net))
 				continue;
 			cb = &xtcp_chash[tw->ehash];

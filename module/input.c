@@ -17,6 +17,8 @@
 #include <net/ip.h>
 #include <net/protocol.h>
 #include <net/tcp.h>
+#include <net/xfrm.h>
+#include <linux/security.h>
 
 #include "xtcp.h"
 
@@ -45,6 +47,80 @@ static unsigned int xtcp_data_len(const struct sk_buff *skb)
 static bool xtcp_fin_acked(const struct xtcp_sock *xs, u32 ack)
 {
 	return xs->fin_queued && xtcp_seq_after(ack, xs->fin_seq);
+}
+
+/**
+ * xtcp_oow_rate_limited() - may a reply to a segment that does not
+ *	belong (out of window, a challenge, a duplicate SYN, TIME_WAIT)
+ *	go out now?
+ * @net: the namespace.
+ * @skb: the segment.
+ * @mib: the counter of replies held back.
+ * @last: the socket's (or TIME_WAIT object's) time of its last such
+ *	reply, in jiffies; 0 for none.  Updated here.
+ *
+ * At most one reply per net.xtcp.invalid_ratelimit_ms: two ends that
+ * disagree about the window would otherwise ACK each other without
+ * end, and a spoofer could use us as a reflector.  Segments carrying
+ * data or a FIN without SYN are never held back, as in TCP: they are
+ * not part of such a loop, and the sender needs the answer.
+ *
+ * Return: true if the reply must not be sent.
+ */
+bool xtcp_oow_rate_limited(struct net *net, const struct sk_buff *skb,
+			   enum xtcp_mib_field mib, u32 *last)
+{
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	u32 val = READ_ONCE(*last), now = (u32)jiffies;
+
+	if (cb->seq != cb->end_seq && !(cb->flags & TCPHDR_SYN))
+		return false;
+	if (val) {
+		s32 elapsed = (s32)(now - val);
+		u32 limit = msecs_to_jiffies(xtcp_sysctl(net, XTCP_SYSCTL_INVALID_RATELIMIT_MS));
+
+		if (elapsed >= 0 && elapsed < limit) {
+			XTCP_INC_STATS(net, mib);
+			return true;
+		}
+	}
+	WRITE_ONCE(*last, now ?: 1);
+	return false;
+}
+
+/*
+ * RFC 5961 §7: challenge ACKs are limited per socket (as other replies
+ * to segments that do not belong) and per namespace, to
+ * net.xtcp.challenge_ack_limit a second.  As TCP does since
+ * CVE-2016-5696, the allowance of each second is drawn at random in
+ * [limit / 2, limit * 3 / 2), so that an off-path attacker cannot count
+ * our challenges to learn the sequence space.
+ */
+static void xtcp_send_challenge_ack(struct sock *sk, const struct sk_buff *skb)
+{
+	struct net *net = sock_net(sk);
+	struct xtcp_net *xn = xtcp_pernet(net);
+	u32 now = (u32)(jiffies / HZ), left;
+
+	if (xtcp_oow_rate_limited(net, skb, XTCP_MIB_ACKSKIPPEDCHALLENGE,
+				  &xtcp_sk(sk)->last_oow_ack_time))
+		return;
+	if (now != READ_ONCE(xn->challenge_second)) {
+		u32 limit = xtcp_sysctl(net, XTCP_SYSCTL_CHALLENGE_ACK_LIMIT);
+		u32 half = (limit + 1) >> 1;
+
+		WRITE_ONCE(xn->challenge_second, now);
+		WRITE_ONCE(xn->challenge_left,
+			   half + (limit ? get_random_u32_below(limit) : 0));
+	}
+	left = READ_ONCE(xn->challenge_left);
+	if (!left) {
+		XTCP_INC_STATS(net, XTCP_MIB_ACKSKIPPEDCHALLENGE);
+		return;
+	}
+	WRITE_ONCE(xn->challenge_left, left - 1);
+	XTCP_INC_STATS(net, XTCP_MIB_CHALLENGEACKS);
+	xtcp_send_ack(sk);
 }
 
 /* An RST that passed the exact-sequence test (RFC 5961 §3.2). */
@@ -220,7 +296,7 @@ static bool xtcp_ofo_drain(struct sock *sk)
 	struct sk_buff *skb;
 	bool fin = false;
 
-	while ((skb = xtcp_ofo_pull(&xs->ofo_queue, xs->rcv_nxt))) {
+	while ((skb = xtcp_ofo_pull(&xs->ofo, xs->rcv_nxt))) {
 		fin = XTCP_SKB_CB(skb)->flags & TCPHDR_FIN;
 		if (skb->len)
 			xtcp_queue_rcv(sk, skb);
@@ -230,8 +306,14 @@ static bool xtcp_ofo_drain(struct sock *sk)
 			break;
 	}
 	if (fin)
-		__skb_queue_purge(&xs->ofo_queue);
+		xtcp_ofo_purge(&xs->ofo);
 	return fin;
+}
+
+/* What the receive queues may hold: twice SO_RCVBUF (see below). */
+static int xtcp_rcv_budget(const struct sock *sk)
+{
+	return min_t(u64, 2ULL * READ_ONCE(sk->sk_rcvbuf), INT_MAX);
 }
 
 /*
@@ -244,17 +326,26 @@ static bool xtcp_ofo_drain(struct sock *sk)
  * SO_RCVBUF, up to twice it, because truesize can run higher than the
  * window's estimate (half the free space) allowed for; the window then
  * stays shut until the reader drains.
+ * When even that budget is spent, out-of-order data beyond @skb goes,
+ * from the far end (tcp_prune_ofo_queue()): it was never acknowledged,
+ * the sender still has it, and keeping it would leave no room for the
+ * segment that fills the hole, stalling the connection for good.
  *
  * Return: the skb to queue (maybe a new one; the old is freed), or
- * NULL when even the compact copy does not fit (@skb is freed).
+ * NULL when it does not fit even so (@skb is freed).
  */
 static struct sk_buff *xtcp_rcv_charge(struct sock *sk, struct sk_buff *skb)
 {
-	int room = 2 * READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc);
+	int budget = xtcp_rcv_budget(sk);
+	int room = budget - atomic_read(&sk->sk_rmem_alloc);
+	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *n;
 
-	/* Within SO_RCVBUF a copy is made only of a very wasteful skb. */
-	if (skb->truesize <= room - READ_ONCE(sk->sk_rcvbuf) &&
+	/*
+	 * Within SO_RCVBUF a copy is made only of a very wasteful skb.
+	 * (Signed: room is negative once the budget is overrun.)
+	 */
+	if ((int)skb->truesize <= room - (budget - READ_ONCE(sk->sk_rcvbuf)) &&
 	    skb->truesize <= 4 * skb->len + 1024)
 		return skb;
 	n = alloc_skb(max(skb->len, 1024U), GFP_ATOMIC);
@@ -270,9 +361,12 @@ static struct sk_buff *xtcp_rcv_charge(struct sock *sk, struct sk_buff *skb)
 		consume_skb(skb);
 		skb = n;
 	}
-	if (skb->truesize > room) {
-		kfree_skb(skb);
-		return NULL;
+	while ((int)skb->truesize > budget - atomic_read(&sk->sk_rmem_alloc)) {
+		if (!xtcp_ofo_drop_last(&xs->ofo, XTCP_SKB_CB(skb)->seq)) {
+			kfree_skb(skb);
+			return NULL;
+		}
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OFOPRUNED);
 	}
 	return skb;
 }
@@ -302,7 +396,11 @@ static int xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		off = xs->rcv_nxt - seq;
 	if (off >= len)
 		return 0;
-	xs->rcv_mss = max_t(u32, xs->rcv_mss, min(len, 65535U));
+	/*
+	 * Never above what we advertised: one reassembled 64 KB datagram
+	 * must not stop every-second-segment ACKs for good.
+	 */
+	xs->rcv_mss = max_t(u32, xs->rcv_mss, min_t(u32, len, xs->advmss));
 	if (xtcp_seq_after(seq + len, edge)) {
 		len = edge - seq;
 		cb->flags &= ~TCPHDR_FIN;
@@ -327,7 +425,7 @@ static int xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 
 	if (xtcp_seq_after(cb->seq, xs->rcv_nxt)) {
 		skb_set_owner_r(skb, sk);
-		if (xtcp_ofo_insert(&xs->ofo_queue, skb)) {
+		if (xtcp_ofo_insert(&xs->ofo, skb)) {
 			XTCP_INC_STATS(net, XTCP_MIB_OFOQUEUED);
 			xs->stats.ofo_pkts++;
 		}
@@ -336,7 +434,7 @@ static int xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 	cb->flags &= ~TCPHDR_FIN;	/* the caller handles this one's FIN */
 	xtcp_queue_rcv(sk, skb);
 	ret = XTCP_DATA_TAKEN;
-	if (!skb_queue_empty(&xs->ofo_queue)) {
+	if (!xtcp_ofo_empty(&xs->ofo)) {
 		ret |= XTCP_DATA_OFO;
 		if (xtcp_ofo_drain(sk))
 			ret |= XTCP_DATA_FIN;
@@ -377,6 +475,7 @@ static bool xtcp_rcv_synrecv_ack(struct sock *sk, struct sk_buff *skb, u32 ack)
 	xs->snd_una = xs->iss + 1;	/* our SYN: not counted as data acked */
 	xtcp_timer_ack_progress(sk);
 	xs->snd_wnd = ntohs(th->window) << xs->snd_wscale;
+	xs->max_window = max(xs->max_window, xs->snd_wnd);
 	xs->snd_wl1 = XTCP_SKB_CB(skb)->seq;
 	xs->snd_wl2 = ack;
 	xtcp_timer_keepalive(sk);
@@ -438,7 +537,9 @@ static void xtcp_rcv_established(struct sock *sk, struct sk_buff *skb)
 	 */
 	if (sk->sk_state == XTCP_SYN_RECV && th->syn && !th->ack && !th->rst &&
 	    seq == xs->irs) {
-		xtcp_send_synack(sk);
+		if (!xtcp_oow_rate_limited(net, skb, XTCP_MIB_ACKSKIPPEDSYNRECV,
+					   &xs->last_oow_ack_time))
+			xtcp_send_synack(sk);
 		goto drop;
 	}
 	/* 1: is the sequence number acceptable? */
@@ -446,24 +547,25 @@ static void xtcp_rcv_established(struct sock *sk, struct sk_buff *skb)
 					     xs->rcv_wup + xs->rcv_wnd - xs->rcv_nxt,
 					     seq, end - seq)) {
 		XTCP_INC_STATS(net, XTCP_MIB_OUTOFWINDOW);
-		if (!th->rst)
+		if (th->syn)
+			xtcp_send_challenge_ack(sk, skb);
+		else if (!th->rst &&
+			 !xtcp_oow_rate_limited(net, skb, XTCP_MIB_ACKSKIPPEDSEQ,
+						&xs->last_oow_ack_time))
 			xtcp_send_ack(sk);
 		goto drop;
 	}
 	/* 2: RST: exact match resets, elsewhere in the window challenges. */
 	if (th->rst) {
-		if (seq == xs->rcv_nxt) {
+		if (seq == xs->rcv_nxt)
 			xtcp_rcv_reset(sk);
-		} else {
-			XTCP_INC_STATS(net, XTCP_MIB_CHALLENGEACKS);
-			xtcp_send_ack(sk);
-		}
+		else
+			xtcp_send_challenge_ack(sk, skb);
 		goto drop;
 	}
 	/* 4: a SYN here is a challenge (RFC 5961 §4), bar two cases. */
 	if (th->syn && !simopen) {
-		XTCP_INC_STATS(net, XTCP_MIB_CHALLENGEACKS);
-		xtcp_send_ack(sk);
+		xtcp_send_challenge_ack(sk, skb);
 		goto drop;
 	}
 	/* 5: ACK. */
@@ -472,8 +574,13 @@ static void xtcp_rcv_established(struct sock *sk, struct sk_buff *skb)
 	xtcp_timer_rcvd(sk);
 	if (sk->sk_state == XTCP_SYN_RECV && !xtcp_rcv_synrecv_ack(sk, skb, ack))
 		goto drop;
-	if (xtcp_seq_after(ack, xs->snd_nxt)) {
-		xtcp_send_ack(sk);
+	/*
+	 * RFC 5961 §5: an ACK of data not sent yet, or older than the
+	 * largest window the peer ever offered, is a challenge.
+	 */
+	if (xtcp_seq_after(ack, xs->snd_nxt) ||
+	    xtcp_seq_before(ack, xs->snd_una - xs->max_window)) {
+		xtcp_send_challenge_ack(sk, skb);
 		goto drop;
 	}
 	wnd = ntohs(th->window) << xs->snd_wscale;
@@ -487,6 +594,7 @@ static void xtcp_rcv_established(struct sock *sk, struct sk_buff *skb)
 	if (xtcp_seq_before(xs->snd_wl1, seq) ||
 	    (xs->snd_wl1 == seq && !xtcp_seq_before(ack, xs->snd_wl2))) {
 		xs->snd_wnd = wnd;
+		xs->max_window = max(xs->max_window, wnd);
 		xs->snd_wl1 = seq;
 		xs->snd_wl2 = ack;
 	}
@@ -572,6 +680,7 @@ static void xtcp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 	xs->rcv_wup = xs->rcv_nxt;
 	xs->copied_seq = xs->rcv_nxt;
 	xs->snd_wnd = ntohs(th->window);
+	xs->max_window = xs->snd_wnd;
 	xtcp_timer_rcvd(sk);
 	xs->snd_wl1 = seq;
 	xs->snd_wl2 = ack;
@@ -580,6 +689,7 @@ static void xtcp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 		xs->snd_una = ack;
 		xtcp_timer_ack_progress(sk);
 		xtcp_transition(sk, XTCP_EV_RCV_SYNACK);
+		security_inet_conn_established(sk, skb);
 		xtcp_send_ack(sk);
 		xtcp_timer_keepalive(sk);
 		if (!sock_flag(sk, SOCK_DEAD)) {
@@ -657,15 +767,47 @@ int xtcp_rcv(struct sock *sk, struct sk_buff *skb)
  */
 static void xtcp_deliver(struct sock *sk, struct sk_buff *skb)
 {
+	u32 limit = min_t(u64, (u64)xtcp_rcv_budget(sk) +
+			  READ_ONCE(sk->sk_sndbuf) + 65536, INT_MAX);
+
 	bh_lock_sock_nested(sk);
 	if (!sock_owned_by_user(sk)) {
 		xtcp_rcv(sk, skb);
-	} else if (sk_add_backlog(sk, skb, 2 * READ_ONCE(sk->sk_rcvbuf) +
-				  READ_ONCE(sk->sk_sndbuf) + 65536)) {
+	} else if (sk_add_backlog(sk, skb, limit)) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_BACKLOGDROPS);
 		kfree_skb(skb);
 	}
 	bh_unlock_sock(sk);
+}
+
+/* The segment's sequence space, from its (final) header. */
+static void xtcp_fill_cb(struct sk_buff *skb)
+{
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+	cb->seq = ntohl(th->seq);
+	cb->end_seq = cb->seq + th->syn + th->fin + skb->len - th->doff * 4;
+	cb->flags = tcp_flag_byte(th);
+	cb->retrans = 0;
+	cb->tx_us = 0;
+}
+
+/*
+ * What the IP layer leaves to a protocol with no_policy set, done as
+ * tcp_v4_rcv() does: IPsec policy ("require" or "block" policies), the
+ * conntrack reference, and the socket's filter (SO_ATTACH_FILTER,
+ * cgroup ingress BPF), which may trim the payload but never the header.
+ * Return: false if the segment must be dropped.
+ */
+static bool xtcp_v4_policy_ok(struct sock *sk, struct sk_buff *skb)
+{
+	if (!xfrm4_policy_check(sk, XFRM_POLICY_IN, skb))
+		return false;
+	nf_reset_ct(skb);
+	if (sk && sk_filter_trim_cap(sk, skb, tcp_hdr(skb)->doff * 4))
+		return false;
+	return true;
 }
 
 static int xtcp_v4_rcv(struct sk_buff *skb)
@@ -673,7 +815,6 @@ static int xtcp_v4_rcv(struct sk_buff *skb)
 	struct net *net = dev_net(skb->dev);
 	const struct tcphdr *th;
 	const struct iphdr *iph;
-	struct xtcp_skb_cb *cb;
 	struct sock *sk;
 
 	if (skb->pkt_type != PACKET_HOST)
@@ -692,32 +833,40 @@ static int xtcp_v4_rcv(struct sk_buff *skb)
 		XTCP_INC_STATS(net, XTCP_MIB_INCSUMERRORS);
 		goto error;
 	}
-
-	th = tcp_hdr(skb);
-	iph = ip_hdr(skb);
-	cb = XTCP_SKB_CB(skb);
-	cb->seq = ntohl(th->seq);
-	cb->end_seq = cb->seq + th->syn + th->fin + skb->len - th->doff * 4;
-	cb->flags = tcp_flag_byte(th);
+	xtcp_fill_cb(skb);
+	XTCP_SKB_CB(skb)->tw_isn = 0;
 
 lookup:
+	th = tcp_hdr(skb);
+	iph = ip_hdr(skb);
 	sk = xtcp_lookup(net, iph->saddr, th->source, iph->daddr, th->dest,
 			 inet_iif(skb));
 	if (!sk)
 		goto no_socket;
-	if (sk->sk_state == XTCP_TIME_WAIT) {
-		bool reopen = xtcp_tw_rcv(XTCP_TW(sk), skb);
+	if (!xtcp_sk_fullsock(sk)) {
+		struct xtcp_tw *tw = XTCP_TW(sk);
+		bool reopen = false;
 
-		xtcp_tw_put(XTCP_TW(sk));
+		if (xtcp_v4_policy_ok(NULL, skb))
+			reopen = xtcp_tw_rcv(tw, skb);
+		xtcp_tw_put(tw);
 		if (reopen)
 			goto lookup;
 		goto drop;
 	}
+	if (!xtcp_v4_policy_ok(sk, skb)) {
+		sock_put(sk);
+		goto drop;
+	}
+	/* The filter may have trimmed the payload: recount it. */
+	xtcp_fill_cb(skb);
 	xtcp_deliver(sk, skb);
 	sock_put(sk);
 	return 0;
 
 no_socket:
+	if (!xtcp_v4_policy_ok(NULL, skb))
+		goto drop;
 	XTCP_INC_STATS(net, XTCP_MIB_NOSOCKET);
 	xtcp_v4_send_reset(net, skb);
 	goto drop;

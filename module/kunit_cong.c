@@ -229,13 +229,17 @@ static struct sk_buff *seg(struct kunit *test, u32 seq, u32 len, bool fin)
 }
 
 /* Every entry's bounds match its length and its bytes their numbers. */
-static u32 ofo_check(struct kunit *test, struct sk_buff_head *q)
+static u32 ofo_check(struct kunit *test, struct xtcp_ofo *q)
 {
 	struct sk_buff *skb, *prev = NULL;
+	struct rb_node *p;
 	u32 total = 0, i;
 
-	skb_queue_walk(q, skb) {
-		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	for (p = rb_first(&q->root); p; p = rb_next(p)) {
+		struct xtcp_skb_cb *cb;
+
+		skb = rb_entry(p, struct sk_buff, rbnode);
+		cb = XTCP_SKB_CB(skb);
 
 		KUNIT_EXPECT_EQ(test, cb->end_seq - cb->seq, skb->len);
 		for (i = 0; i < skb->len; i++)
@@ -246,24 +250,40 @@ static u32 ofo_check(struct kunit *test, struct sk_buff_head *q)
 		total += skb->len;
 		prev = skb;
 	}
+	KUNIT_EXPECT_PTR_EQ(test, q->last, prev);
 	return total;
+}
+
+static unsigned int ofo_len(struct xtcp_ofo *q)
+{
+	struct rb_node *p;
+	unsigned int n = 0;
+
+	for (p = rb_first(&q->root); p; p = rb_next(p))
+		n++;
+	return n;
+}
+
+static struct sk_buff *ofo_first(struct xtcp_ofo *q)
+{
+	return rb_entry(rb_first(&q->root), struct sk_buff, rbnode);
 }
 
 static void xtcp_ofo_merge(struct kunit *test)
 {
 	const u32 b = 0xfffffff0;	/* across the 2^32 wrap */
-	struct sk_buff_head q;
+	struct xtcp_ofo q;
 	struct sk_buff *skb;
 
-	__skb_queue_head_init(&q);
+	xtcp_ofo_init(&q);
 	KUNIT_EXPECT_TRUE(test, xtcp_ofo_insert(&q, seg(test, b + 30, 10, false)));
 	KUNIT_EXPECT_TRUE(test, xtcp_ofo_insert(&q, seg(test, b + 10, 10, false)));
-	KUNIT_EXPECT_EQ(test, skb_queue_len(&q), 2);
-	KUNIT_EXPECT_EQ(test, XTCP_SKB_CB(skb_peek(&q))->seq, b + 10);
+	KUNIT_EXPECT_EQ(test, ofo_len(&q), 2);
+	KUNIT_EXPECT_EQ(test, XTCP_SKB_CB(ofo_first(&q))->seq, b + 10);
 
 	/* Overlapping both neighbours: only the gap [20, 30) is new. */
 	KUNIT_EXPECT_TRUE(test, xtcp_ofo_insert(&q, seg(test, b + 15, 20, false)));
-	KUNIT_EXPECT_EQ(test, skb_queue_len(&q), 3);
+	KUNIT_EXPECT_EQ(test, ofo_len(&q), 3);
 	KUNIT_EXPECT_EQ(test, ofo_check(test, &q), 30);
 
 	/* A duplicate adds nothing. */
@@ -272,7 +292,7 @@ static void xtcp_ofo_merge(struct kunit *test)
 
 	/* A segment covering all of them replaces them. */
 	KUNIT_EXPECT_TRUE(test, xtcp_ofo_insert(&q, seg(test, b + 5, 40, false)));
-	KUNIT_EXPECT_EQ(test, skb_queue_len(&q), 1);
+	KUNIT_EXPECT_EQ(test, ofo_len(&q), 1);
 	KUNIT_EXPECT_EQ(test, ofo_check(test, &q), 40);
 
 	/* A hole remains before b + 5. */
@@ -284,28 +304,29 @@ static void xtcp_ofo_merge(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, skb->len, 38);
 	KUNIT_EXPECT_EQ(test, skb->data[0], (b + 7) & 0xff);
 	kfree_skb(skb);
-	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&q));
+	KUNIT_EXPECT_TRUE(test, xtcp_ofo_empty(&q));
+	KUNIT_EXPECT_NULL(test, q.last);
 }
 
 static void xtcp_ofo_fin_and_stale(struct kunit *test)
 {
-	struct sk_buff_head q;
+	struct xtcp_ofo q;
 	struct sk_buff *skb;
 
-	__skb_queue_head_init(&q);
+	xtcp_ofo_init(&q);
 	KUNIT_EXPECT_TRUE(test, xtcp_ofo_insert(&q, seg(test, 100, 10, false)));
 	KUNIT_EXPECT_TRUE(test, xtcp_ofo_insert(&q, seg(test, 200, 10, true)));
 	/* The same bytes again without FIN: the FIN stays. */
 	KUNIT_EXPECT_FALSE(test, xtcp_ofo_insert(&q, seg(test, 200, 10, false)));
 	/* Covered by a longer segment: its FIN moves to the survivor. */
 	KUNIT_EXPECT_TRUE(test, xtcp_ofo_insert(&q, seg(test, 195, 15, false)));
-	KUNIT_EXPECT_EQ(test, skb_queue_len(&q), 2);
-	KUNIT_EXPECT_TRUE(test, XTCP_SKB_CB(skb_peek_tail(&q))->flags & TCPHDR_FIN);
+	KUNIT_EXPECT_EQ(test, ofo_len(&q), 2);
+	KUNIT_EXPECT_TRUE(test, XTCP_SKB_CB(q.last)->flags & TCPHDR_FIN);
 
 	/* rcv_nxt passed the first entry entirely: it is dropped. */
 	skb = xtcp_ofo_pull(&q, 150);
 	KUNIT_EXPECT_NULL(test, skb);
-	KUNIT_EXPECT_EQ(test, skb_queue_len(&q), 1);
+	KUNIT_EXPECT_EQ(test, ofo_len(&q), 1);
 
 	/* All the data arrived already but the FIN did not: empty, FIN. */
 	skb = xtcp_ofo_pull(&q, 210);
@@ -313,7 +334,51 @@ static void xtcp_ofo_fin_and_stale(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, skb->len, 0);
 	KUNIT_EXPECT_TRUE(test, XTCP_SKB_CB(skb)->flags & TCPHDR_FIN);
 	kfree_skb(skb);
-	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&q));
+	KUNIT_EXPECT_TRUE(test, xtcp_ofo_empty(&q));
+	KUNIT_EXPECT_NULL(test, q.last);
+}
+
+/*
+ * Many segments in a scrambled order end up as one sorted, disjoint
+ * tree; pruning takes entries from the far end only.
+ */
+static void xtcp_ofo_many_and_prune(struct kunit *test)
+{
+	const u32 b = 0xffff0000;	/* across the 2^32 wrap */
+	struct xtcp_ofo q;
+	unsigned int i, n = 0;
+	struct sk_buff *skb;
+
+	xtcp_ofo_init(&q);
+	/* 200 segments of 10 bytes, every other gap left open; 7 is coprime to 200. */
+	for (i = 0; i < 200; i++) {
+		u32 k = (i * 7) % 200;
+
+		KUNIT_EXPECT_TRUE(test, xtcp_ofo_insert(&q, seg(test, b + 20 * k, 10, false)));
+	}
+	KUNIT_EXPECT_EQ(test, ofo_len(&q), 200);
+	KUNIT_EXPECT_EQ(test, ofo_check(test, &q), 2000);
+	KUNIT_EXPECT_EQ(test, XTCP_SKB_CB(q.last)->seq, b + 20 * 199);
+
+	/* Fill every gap with segments overlapping both neighbours. */
+	for (i = 0; i < 199; i++)
+		KUNIT_EXPECT_TRUE(test, xtcp_ofo_insert(&q, seg(test, b + 20 * i + 5, 20, false)));
+	KUNIT_EXPECT_EQ(test, ofo_check(test, &q), 3990);
+
+	/* Nothing at or before b + 20 * 198 goes; the last entry does. */
+	KUNIT_EXPECT_TRUE(test, xtcp_ofo_drop_last(&q, b + 20 * 198));
+	KUNIT_EXPECT_FALSE(test, xtcp_ofo_drop_last(&q, b + 20 * 198 + 10));
+	KUNIT_EXPECT_EQ(test, ofo_check(test, &q), 3980);
+
+	/* Everything comes out in order from b. */
+	while ((skb = xtcp_ofo_pull(&q, b + n))) {
+		KUNIT_EXPECT_EQ(test, XTCP_SKB_CB(skb)->seq, b + n);
+		n += skb->len;
+		kfree_skb(skb);
+	}
+	KUNIT_EXPECT_EQ(test, n, 3980);
+	KUNIT_EXPECT_TRUE(test, xtcp_ofo_empty(&q));
+	xtcp_ofo_purge(&q);
 }
 
 static struct kunit_case xtcp_rel_cases[] = {
@@ -325,6 +390,7 @@ static struct kunit_case xtcp_rel_cases[] = {
 	KUNIT_CASE(xtcp_wscale_option),
 	KUNIT_CASE(xtcp_ofo_merge),
 	KUNIT_CASE(xtcp_ofo_fin_and_stale),
+	KUNIT_CASE(xtcp_ofo_many_and_prune),
 	{}
 };
 

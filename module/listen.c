@@ -54,38 +54,15 @@ int xtcp_listen(struct socket *sock, int backlog)
 		if (err)
 			goto out;
 	}
-	err = xtcp_listen_check(sk);
-	if (err)
-		goto out;
 	WRITE_ONCE(sk->sk_max_ack_backlog, max(backlog, 0));
 	sk->sk_ack_backlog = 0;
-	xtcp_transition(sk, XTCP_EV_LISTEN);
+	err = xtcp_listen_start(sk);
+	if (err)
+		goto out;
 	xtcp_hash_listener(sk);
 out:
 	release_sock(sk);
 	return err;
-}
-
-/* Copy what a child inherits from its listener. */
-static void xtcp_child_inherit(struct sock *child, const struct sock *lsk)
-{
-	child->sk_rcvbuf = lsk->sk_rcvbuf;
-	child->sk_sndbuf = lsk->sk_sndbuf;
-	child->sk_userlocks = lsk->sk_userlocks & ~SOCK_BINDADDR_LOCK;
-	child->sk_reuse = lsk->sk_reuse;
-	child->sk_bound_dev_if = lsk->sk_bound_dev_if;
-	child->sk_mark = lsk->sk_mark;
-	child->sk_priority = lsk->sk_priority;
-	child->sk_uid = lsk->sk_uid;
-	child->sk_lingertime = lsk->sk_lingertime;
-	sock_copy_flags(child, lsk);
-	inet_sk(child)->uc_ttl = inet_sk(lsk)->uc_ttl;
-	inet_sk(child)->tos = inet_sk(lsk)->tos;
-	xtcp_sk(child)->nodelay = xtcp_sk(lsk)->nodelay;
-	xtcp_sk(child)->keepidle = xtcp_sk(lsk)->keepidle;
-	xtcp_sk(child)->keepintvl = xtcp_sk(lsk)->keepintvl;
-	xtcp_sk(child)->keepcnt = xtcp_sk(lsk)->keepcnt;
-	xtcp_sk(child)->user_timeout = xtcp_sk(lsk)->user_timeout;
 }
 
 /**
@@ -111,13 +88,12 @@ void xtcp_listen_syn(struct sock *lsk, struct sk_buff *skb)
 	if (READ_ONCE(xl->synq_len) > max)
 		goto drop;
 
-	sk = xtcp_sock_alloc(net, NULL, GFP_ATOMIC, lsk->sk_kern_sock);
+	/* The input path holds the listener at subclass 1, as TCP's does. */
+	sk = xtcp_sock_clone(lsk);
 	if (!sk)
 		goto drop;
 	xs = xtcp_sk(sk);
-	/* The input path holds the listener at subclass 1, as TCP's does. */
 	bh_lock_sock(sk);
-	xtcp_child_inherit(sk, lsk);
 	sk->sk_daddr = iph->saddr;
 	sk->sk_dport = th->source;
 	inet_sk(sk)->inet_saddr = iph->daddr;
@@ -134,12 +110,13 @@ void xtcp_listen_syn(struct sock *lsk, struct sk_buff *skb)
 		xs->snd_wscale = opts.wscale;
 		xs->rcv_wscale = xtcp_choose_wscale(sk);
 	}
-	xtcp_init_seq(sk);
+	xtcp_init_seq(sk, XTCP_SKB_CB(skb)->tw_isn);
 	xs->irs = XTCP_SKB_CB(skb)->seq;
 	xs->rcv_nxt = xs->irs + 1;
 	xs->rcv_wup = xs->rcv_nxt;
 	xs->copied_seq = xs->rcv_nxt;
 	xs->snd_wnd = ntohs(th->window);
+	xs->max_window = xs->snd_wnd;
 	xtcp_timer_rcvd(sk);
 	xs->snd_wl1 = xs->irs;
 	xs->snd_wl2 = xs->iss;
@@ -234,40 +211,58 @@ void xtcp_child_drop(struct sock *sk)
 	sock_put(sk);		/* the queue's reference; the caller has one */
 }
 
+/*
+ * Take the first child off a closing listener's queue, with a reference
+ * taken under accept_lock: once the lock drops, the child may die on
+ * another CPU (SYN-ACK retries spent, an RST), and only our reference
+ * keeps it from being freed under us.  The queue's own reference comes
+ * with it.
+ */
+static struct sock *xtcp_listen_pop(struct sock *lsk)
+{
+	struct xtcp_sock *xl = xtcp_sk(lsk), *xs;
+	struct sock *sk = NULL;
+
+	spin_lock_bh(&xl->accept_lock);
+	xs = list_first_entry_or_null(&xl->accept_q, struct xtcp_sock,
+				      accept_node);
+	if (xs) {
+		sk = &xs->inet.sk;
+		sock_hold(sk);
+		list_del_init(&xs->accept_node);
+		if (xs->in_acceptq == XTCP_CHILD_SYNRECV)
+			WRITE_ONCE(xl->synq_len, xl->synq_len - 1);
+		else
+			sk_acceptq_removed(lsk);
+		xs->in_acceptq = 0;
+	}
+	spin_unlock_bh(&xl->accept_lock);
+	return sk;
+}
+
 /**
  * xtcp_listen_stop() - close a listener: reset and free every child.
  * @lsk: the listener, owned by the caller (lock_sock()).
  */
 void xtcp_listen_stop(struct sock *lsk)
 {
-	struct xtcp_sock *xl = xtcp_sk(lsk);
+	struct sock *sk;
 
 	xtcp_unhash(lsk);
 	xtcp_transition(lsk, XTCP_EV_CLOSE);
-	for (;;) {
-		struct xtcp_sock *xs;
-		struct sock *sk;
-
-		spin_lock_bh(&xl->accept_lock);
-		xs = list_first_entry_or_null(&xl->accept_q, struct xtcp_sock,
-					      accept_node);
-		spin_unlock_bh(&xl->accept_lock);
-		if (!xs)
-			break;
-		sk = &xs->inet.sk;
-		if (!xtcp_child_unlink(lsk, sk))
-			continue;
+	while ((sk = xtcp_listen_pop(lsk))) {
 		lock_sock_nested(sk, SINGLE_DEPTH_NESTING);
 		if (sk->sk_state != XTCP_CLOSE) {
 			xtcp_send_active_reset(sk);
 			xtcp_done(sk);
 		}
-		xs->parent = NULL;
+		xtcp_sk(sk)->parent = NULL;
 		sock_orphan(sk);
 		xtcp_unbind(sk);
 		release_sock(sk);
 		sock_put(lsk);
-		sock_put(sk);
+		sock_put(sk);		/* the queue's reference */
+		sock_put(sk);		/* ours, from xtcp_listen_pop() */
 	}
 }
 

@@ -43,6 +43,11 @@ const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_PARTIALACKS]		= "PartialAcks",
 	[XTCP_MIB_OFOQUEUED]		= "OfoQueued",
 	[XTCP_MIB_USERTIMEOUTS]		= "UserTimeouts",
+	[XTCP_MIB_OFOPRUNED]		= "OfoPruned",
+	[XTCP_MIB_ACKSKIPPEDSEQ]	= "AckSkippedSeq",
+	[XTCP_MIB_ACKSKIPPEDCHALLENGE]	= "AckSkippedChallenge",
+	[XTCP_MIB_ACKSKIPPEDSYNRECV]	= "AckSkippedSynRecv",
+	[XTCP_MIB_ACKSKIPPEDTIMEWAIT]	= "AckSkippedTimeWait",
 };
 
 /**
@@ -127,6 +132,8 @@ static int __net_init xtcp_net_init(struct net *net)
 	xn->sysctl[XTCP_SYSCTL_KEEPALIVE_INTVL] = 75;
 	xn->sysctl[XTCP_SYSCTL_KEEPALIVE_PROBES] = 10;
 	xn->sysctl[XTCP_SYSCTL_WINDOW_SCALING] = 1;
+	xn->sysctl[XTCP_SYSCTL_INVALID_RATELIMIT_MS] = 500;
+	xn->sysctl[XTCP_SYSCTL_CHALLENGE_ACK_LIMIT] = 1000;
 	xn->rmem[0] = 4096;
 	xn->rmem[1] = 262144;
 	xn->rmem[2] = 6291456;

@@ -338,12 +338,13 @@ static u32 xtcp_window_room(const struct xtcp_sock *xs, const struct sk_buff *sk
  * snd_nxt is a retransmission (after a timeout rewound send_head).  A
  * lone FIN may go out with the window closed: it takes no buffer.  If
  * data waits on a closed window with nothing in flight, the persist
- * timer starts.
+ * timer starts; if IP refused a segment with nothing in flight, the
+ * retransmission timer does (xtcp_timer_xmit_failed()).
  */
 void __xtcp_write_xmit(struct sock *sk, bool more)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	bool closed = false;
+	bool closed = false, failed = false;
 	struct sk_buff *skb;
 	/* Limited transmit (RFC 3042): one new segment per early dupack. */
 	u32 cwnd = xs->cc.cwnd +
@@ -365,8 +366,10 @@ void __xtcp_write_xmit(struct sock *sk, bool more)
 			if (xtcp_nagle_hold(sk, skb, more))
 				break;
 		}
-		if (xtcp_transmit_queued(sk, skb))
+		if (xtcp_transmit_queued(sk, skb)) {
+			failed = true;
 			break;
+		}
 		if (xtcp_seq_before(cb->seq, xs->snd_nxt)) {
 			cb->retrans = 1;
 			xs->stats.total_retrans++;
@@ -383,7 +386,9 @@ void __xtcp_write_xmit(struct sock *sk, bool more)
 		xs->packets_out++;
 		xtcp_timer_data_sent(sk);
 	}
-	if (closed && !xs->packets_out)
+	if (failed && !xs->packets_out)
+		xtcp_timer_xmit_failed(sk);
+	else if (closed && !xs->packets_out)
 		xtcp_timer_window_closed(sk);
 }
 
@@ -416,7 +421,7 @@ bool xtcp_retransmit_rewind(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
 
-	if (!skb || skb == xs->send_head)
+	if (!skb)
 		return false;
 	xs->send_head = skb;
 	xs->packets_out = 0;

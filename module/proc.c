@@ -63,7 +63,7 @@ static void xtcp_proc_sock(struct sock *sk, void *arg)
 	const struct inet_sock *inet;
 	__be32 src;
 
-	if (sk->sk_state == XTCP_TIME_WAIT) {
+	if (!xtcp_sk_fullsock(sk)) {
 		xtcp_proc_tw(XTCP_TW(sk), it);
 		return;
 	}

@@ -22,7 +22,7 @@ static void xtcp_sock_destruct(struct sock *sk)
 	__skb_queue_purge(&sk->sk_receive_queue);
 	__skb_queue_purge(&sk->sk_error_queue);
 	__skb_queue_purge(&sk->sk_write_queue);
-	__skb_queue_purge(&xtcp_sk(sk)->ofo_queue);
+	xtcp_ofo_purge(&xtcp_sk(sk)->ofo);
 	dst_release(rcu_dereference_protected(sk->sk_dst_cache, 1));
 	kfree(rcu_dereference_protected(inet->inet_opt, 1));
 }
@@ -46,11 +46,29 @@ static void xtcp_write_space(struct sock *sk)
 	rcu_read_unlock();
 }
 
+/* The connection state of a new socket, all else zero. */
+static void xtcp_sock_init_conn(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->bhash = -1;
+	xs->ehash = -1;
+	xs->advmss = XTCP_DEFAULT_MSS;
+	xs->mss = XTCP_DEFAULT_MSS;
+	xs->rcv_mss = XTCP_DEFAULT_MSS;
+	xtcp_ofo_init(&xs->ofo);
+	xtcp_cc_init(&xs->cc);
+	spin_lock_init(&xs->accept_lock);
+	INIT_LIST_HEAD(&xs->accept_q);
+	INIT_LIST_HEAD(&xs->accept_node);
+	xtcp_timers_init(sk);
+}
+
 /**
  * xtcp_sock_alloc() - allocate and initialise an xtcp socket.
  * @net: its namespace.
- * @sock: the user's socket, or NULL for a child made by a listener.
- * @gfp: allocation flags (GFP_ATOMIC for children made in softirq).
+ * @sock: the user's socket.
+ * @gfp: allocation flags.
  * @kern: a kernel socket.
  *
  * Return: the socket in CLOSED, with one reference, or NULL.
@@ -58,7 +76,6 @@ static void xtcp_write_space(struct sock *sk)
 struct sock *xtcp_sock_alloc(struct net *net, struct socket *sock, gfp_t gfp,
 			     int kern)
 {
-	struct xtcp_sock *xs;
 	struct sock *sk;
 
 	sk = sk_alloc(net, xtcp_family, gfp, &xtcp_proto, kern);
@@ -75,20 +92,58 @@ struct sock *xtcp_sock_alloc(struct net *net, struct socket *sock, gfp_t gfp,
 	inet_sk(sk)->mc_ttl = 1;
 	inet_sk(sk)->pmtudisc = IP_PMTUDISC_WANT;
 
-	xs = xtcp_sk(sk);
-	xs->bhash = -1;
-	xs->ehash = -1;
-	xs->advmss = XTCP_DEFAULT_MSS;
-	xs->mss = XTCP_DEFAULT_MSS;
-	xs->rcv_mss = XTCP_DEFAULT_MSS;
 	sk->sk_rcvbuf = READ_ONCE(xtcp_pernet(net)->rmem[1]);
 	sk->sk_sndbuf = READ_ONCE(xtcp_pernet(net)->wmem[1]);
-	skb_queue_head_init(&xs->ofo_queue);
-	xtcp_cc_init(&xs->cc);
-	spin_lock_init(&xs->accept_lock);
-	INIT_LIST_HEAD(&xs->accept_q);
-	INIT_LIST_HEAD(&xs->accept_node);
-	xtcp_timers_init(sk);
+	xtcp_sock_init_conn(sk);
+	return sk;
+}
+
+/**
+ * xtcp_sock_clone() - make a listener's child, as TCP makes them.
+ * @lsk: the listener, locked.
+ *
+ * sk_clone_lock() copies what a child inherits (buffer sizes, SO_RCVTIMEO,
+ * SO_SNDTIMEO, SO_RCVLOWAT, SO_LINGER, marks, the IP TTL and TOS, the
+ * socket filter) and gives it the listener's cgroup and security label
+ * (security_sk_clone()); the connection state then starts afresh, and
+ * the XTCP_* options are the listener's.
+ *
+ * Return: the child in CLOSED, unlocked, with one reference; or NULL.
+ */
+struct sock *xtcp_sock_clone(const struct sock *lsk)
+{
+	const struct xtcp_sock *xl = xtcp_sk(lsk);
+	struct xtcp_sock *xs;
+	struct sock *sk;
+
+	sk = sk_clone_lock(lsk, GFP_ATOMIC);
+	if (!sk)
+		return NULL;
+	/*
+	 * Nobody else can see the child yet: drop the lock the clone
+	 * took (sparse cannot see it taken), and let the caller lock it.
+	 */
+	__acquire(&sk->sk_lock.slock);
+	bh_unlock_sock(sk);
+	/* sk_clone_lock() counts two references; ours is the only one. */
+	__sock_put(sk);
+	sk->sk_state = XTCP_CLOSE;
+	sk->sk_priority = lsk->sk_priority;
+	sk->sk_userlocks &= ~SOCK_BINDADDR_LOCK;
+	/* The listener's, not ours to free. */
+	RCU_INIT_POINTER(inet_sk(sk)->inet_opt, NULL);
+	inet_sk(sk)->mc_list = NULL;
+
+	xs = xtcp_sk(sk);
+	memset((char *)xs + sizeof(struct inet_sock), 0,
+	       sizeof(*xs) - sizeof(struct inet_sock));
+	xtcp_sock_init_conn(sk);
+	xs->nodelay = READ_ONCE(xl->nodelay);
+	xs->cork = READ_ONCE(xl->cork);
+	xs->keepidle = READ_ONCE(xl->keepidle);
+	xs->keepintvl = READ_ONCE(xl->keepintvl);
+	xs->keepcnt = READ_ONCE(xl->keepcnt);
+	xs->user_timeout = READ_ONCE(xl->user_timeout);
 	return sk;
 }
 
@@ -156,17 +211,21 @@ void xtcp_set_peer_mss(struct sock *sk, u16 peer_mss)
 /**
  * xtcp_init_seq() - choose the ISN (RFC 6528) and set the send side.
  * @sk: the socket, locked, with its 4-tuple set.
+ * @isn: the ISN to use (a connection reopened from TIME_WAIT), or 0 to
+ *	choose one.
  */
-void xtcp_init_seq(struct sock *sk)
+void xtcp_init_seq(struct sock *sk, u32 isn)
 {
 	static siphash_key_t key;
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct inet_sock *inet = inet_sk(sk);
 
 	net_get_random_once(&key, sizeof(key));
-	xs->iss = xtcp_isn_hash(&key, inet->inet_saddr, inet->inet_daddr,
-				inet->inet_sport, inet->inet_dport,
-				ktime_get_real_ns());
+	xs->iss = isn ?: xtcp_isn_hash(&key, inet->inet_saddr, inet->inet_daddr,
+				       inet->inet_sport, inet->inet_dport,
+				       ktime_get_real_ns());
+	/* IP IDs of DF packets count from here: not from 0 for everyone. */
+	atomic_set(&inet->inet_id, get_random_u16());
 	xs->snd_una = xs->iss;
 	xs->snd_nxt = xs->iss + 1;
 	xs->write_seq = xs->iss + 1;
@@ -270,7 +329,7 @@ static int xtcp_v4_connect(struct sock *sk, const struct sockaddr_in *usin)
 	if (err)
 		goto fail;
 
-	xtcp_init_seq(sk);
+	xtcp_init_seq(sk, 0);
 	xtcp_sk(sk)->wscale_ok = xtcp_sysctl(net, XTCP_SYSCTL_WINDOW_SCALING);
 	xtcp_sk(sk)->rcv_wscale = xtcp_sk(sk)->wscale_ok ? xtcp_choose_wscale(sk) : 0;
 	xtcp_transition(sk, XTCP_EV_CONNECT);
@@ -284,8 +343,73 @@ fail:
 	inet->inet_dport = 0;
 	if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK))
 		xtcp_unbind(sk);
+	else if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK))
+		xtcp_bind_set_saddr(sk, 0);	/* bound to the wildcard again */
 	sk_dst_reset(sk);
 	return err;
+}
+
+/*
+ * After a disconnect: the socket is as new, but keeps its options and,
+ * if the user bound it, its port (and address).
+ */
+static void xtcp_reset_conn(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct inet_sock *inet = inet_sk(sk);
+	u32 rto = xtcp_sysctl(sock_net(sk), XTCP_SYSCTL_RTO_INITIAL_MS);
+
+	__skb_queue_purge(&sk->sk_receive_queue);
+	inet->inet_daddr = 0;
+	inet->inet_dport = 0;
+	if (xs->bhash >= 0 && !(sk->sk_userlocks & SOCK_BINDADDR_LOCK))
+		xtcp_bind_set_saddr(sk, 0);
+	sk_dst_reset(sk);
+	WRITE_ONCE(sk->sk_shutdown, 0);
+	sock_reset_flag(sk, SOCK_DONE);
+	WRITE_ONCE(sk->sk_err, 0);
+	xs->fin_queued = false;
+	xs->wscale_ok = false;
+	xs->snd_wscale = 0;
+	xs->rcv_wscale = 0;
+	xs->advmss = XTCP_DEFAULT_MSS;
+	xs->mss = XTCP_DEFAULT_MSS;
+	xs->rcv_mss = XTCP_DEFAULT_MSS;
+	xs->snd_wnd = 0;
+	xs->max_window = 0;
+	xs->packets_out = 0;
+	xs->ca_state = XTCP_CA_OPEN;
+	xs->dupacks = 0;
+	xs->retries = 0;
+	xs->probes_out = 0;
+	xtcp_cc_init(&xs->cc);
+	xs->rto = rto;
+	xtcp_rtt_init(&xs->rtt, rto * USEC_PER_MSEC);
+	memset(&xs->stats, 0, sizeof(xs->stats));
+}
+
+/*
+ * connect(AF_UNSPEC): drop the association, as tcp_disconnect() does:
+ * an RST to a synchronized peer, and the socket is CLOSED and reusable.
+ */
+static int xtcp_disconnect(struct sock *sk)
+{
+	switch (sk->sk_state) {
+	case XTCP_CLOSE:
+		break;
+	case XTCP_LISTEN:
+		xtcp_listen_stop(sk);
+		break;
+	case XTCP_SYN_SENT:
+		xtcp_done(sk);
+		break;
+	default:
+		xtcp_send_active_reset(sk);
+		xtcp_done(sk);
+	}
+	xtcp_reset_conn(sk);
+	sk_error_report(sk);
+	return 0;
 }
 
 static bool xtcp_connecting(const struct sock *sk)
@@ -300,6 +424,8 @@ static bool xtcp_connecting(const struct sock *sk)
  * @addr_len: its length.
  * @flags: file flags (O_NONBLOCK).
  *
+ * An address of family AF_UNSPEC disconnects, as in TCP.
+ *
  * Return: 0; -EINPROGRESS, -EALREADY, -EISCONN; the error that ended the
  * attempt (ECONNREFUSED, ETIMEDOUT, ...); or an address error.
  */
@@ -313,6 +439,13 @@ int xtcp_connect(struct socket *sock, struct sockaddr *uaddr, int addr_len,
 
 	if (addr_len < (int)sizeof(usin->sin_family))
 		return -EINVAL;
+	if (uaddr->sa_family == AF_UNSPEC) {
+		lock_sock(sk);
+		err = xtcp_disconnect(sk);
+		sock->state = err ? SS_DISCONNECTING : SS_UNCONNECTED;
+		release_sock(sk);
+		return err;
+	}
 	err = xtcp_check_sockaddr(uaddr, addr_len);
 	if (err)
 		return err;
@@ -394,6 +527,7 @@ int xtcp_accept(struct socket *sock, struct socket *newsock, int flags)
 	lock_sock(sk);
 	sock_graft(sk, newsock);
 	newsock->state = SS_CONNECTED;
+	xtcp_custom_sockopt(newsock);
 	release_sock(sk);
 	return 0;
 }
@@ -585,7 +719,11 @@ __poll_t xtcp_poll(struct file *file, struct socket *sock, poll_table *wait)
 		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
 
 	if (state != XTCP_SYN_SENT && state != XTCP_SYN_RECV) {
-		if (!skb_queue_empty_lockless(&sk->sk_receive_queue))
+		const struct xtcp_sock *xs = xtcp_sk(sk);
+		int avail = READ_ONCE(xs->rcv_nxt) - READ_ONCE(xs->copied_seq);
+
+		/* Readable once SO_RCVLOWAT bytes are there, as tcp_poll(). */
+		if (avail > 0 && avail >= sock_rcvlowat(sk, 0, INT_MAX))
 			mask |= EPOLLIN | EPOLLRDNORM;
 		if (!(shutdown & SEND_SHUTDOWN)) {
 			if (sk_stream_is_writeable(sk)) {
@@ -631,6 +769,8 @@ int xtcp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 		lock_sock(sk);
 		if (cmd == SIOCINQ)
 			answ = xtcp_inq(sk);
+		else if (sk->sk_state == XTCP_SYN_SENT || sk->sk_state == XTCP_SYN_RECV)
+			answ = 0;	/* the SYN is no data, as in TCP */
 		else
 			answ = xs->write_seq - xs->snd_una - (xs->fin_queued ? 1 : 0);
 		release_sock(sk);

@@ -3,11 +3,13 @@
  * Socket options at level SOL_XTCP, and SO_KEEPALIVE's hook.  Values
  * and errors follow Linux TCP's options of the same numbers: a short
  * option length or a value out of range is EINVAL, an unknown option
- * ENOPROTOOPT.  Options at other levels (IPPROTO_IP, ...) are not
- * supported and give ENOPROTOOPT.
+ * ENOPROTOOPT.  Options at IPPROTO_IP (IP_TOS, IP_TTL,
+ * IP_MTU_DISCOVER, ...) go to the IPv4 layer, as for TCP; other levels
+ * give ENOPROTOOPT.
  */
 #include <linux/sockptr.h>
 #include <linux/uaccess.h>
+#include <net/ip.h>
 #include <net/tcp.h>
 
 #include "xtcp.h"
@@ -69,10 +71,35 @@ static int xtcp_set_int(struct sock *sk, int optname, int val)
 	return -ENOPROTOOPT;
 }
 
+/*
+ * SOL_SOCKET options come here (SOCK_CUSTOM_SOCKOPT) so that
+ * SO_REUSEPORT works as on a TCP socket: the core refuses it for
+ * families other than AF_INET and AF_INET6.  The rest are the core's.
+ */
+static int xtcp_sol_socket(struct socket *sock, int optname, sockptr_t optval,
+			   unsigned int optlen)
+{
+	struct sock *sk = sock->sk;
+	int val;
+
+	if (optname != SO_REUSEPORT)
+		return sock_setsockopt(sock, SOL_SOCKET, optname, optval, optlen);
+	if (optlen < sizeof(int))
+		return -EINVAL;
+	if (copy_from_sockptr(&val, optval, sizeof(val)))
+		return -EFAULT;
+	lock_sock(sk);
+	sk->sk_reuseport = !!val;
+	release_sock(sk);
+	return 0;
+}
+
 /**
  * xtcp_setsockopt() - proto_ops->setsockopt.
  * @sock: the socket.
- * @level: SOL_XTCP, or anything else for ENOPROTOOPT.
+ * @level: SOL_XTCP; SOL_SOCKET (SO_REUSEPORT here, the rest to the
+ *	core); SOL_IP (handed to the IPv4 layer); anything else is
+ *	ENOPROTOOPT.
  * @optname: XTCP_*.
  * @optval: an int.
  * @optlen: at least sizeof(int).
@@ -85,6 +112,10 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 	struct sock *sk = sock->sk;
 	int val, err;
 
+	if (level == SOL_SOCKET)
+		return xtcp_sol_socket(sock, optname, optval, optlen);
+	if (level == SOL_IP)
+		return ip_setsockopt(sk, level, optname, optval, optlen);
 	if (level != SOL_XTCP)
 		return -ENOPROTOOPT;
 	if (optlen < sizeof(int))
@@ -178,7 +209,8 @@ static int xtcp_get_int(struct sock *sk, int optname, int *val)
 /**
  * xtcp_getsockopt() - proto_ops->getsockopt.
  * @sock: the socket.
- * @level: SOL_XTCP, or anything else for ENOPROTOOPT.
+ * @level: SOL_XTCP, SOL_IP (handed to the IPv4 layer), or anything
+ *	else for ENOPROTOOPT.
  * @optname: XTCP_*.
  * @optval: where to write.
  * @optlen: in: room at @optval; out: bytes written.  A negative length
@@ -193,6 +225,8 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 	struct xtcp_info info;
 	int len, val, err;
 
+	if (level == SOL_IP)
+		return ip_getsockopt(sk, level, optname, optval, optlen);
 	if (level != SOL_XTCP)
 		return -ENOPROTOOPT;
 	if (get_user(len, optlen))

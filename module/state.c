@@ -115,6 +115,9 @@ bool xtcp_transition(struct sock *sk, enum xtcp_event ev)
 
 	if (!new)
 		return false;
+	/* The TIME_WAIT object takes that state, never the socket. */
+	if (WARN_ON_ONCE(new == XTCP_TIME_WAIT))
+		return false;
 	if (old == new)
 		return true;
 	/* CurrEstab counts ESTABLISHED and CLOSE_WAIT, as TCP's does. */
@@ -155,7 +158,7 @@ void xtcp_done(struct sock *sk)
 	xtcp_timers_stop(sk);
 	xtcp_unhash(sk);
 	xtcp_write_queue_purge(sk);
-	__skb_queue_purge(&xs->ofo_queue);
+	xtcp_ofo_purge(&xs->ofo);
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
 	sock_set_flag(sk, SOCK_DONE);
 	if (xs->parent)

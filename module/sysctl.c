@@ -17,6 +17,9 @@
  *   keepalive_intvl      seconds between probes (75)
  *   keepalive_probes     unanswered probes before the drop (10)
  *   window_scaling       offer RFC 7323 window scaling (1)
+ *   invalid_ratelimit_ms least time between a socket's replies to
+ *                        segments that do not belong (500; 0: no limit)
+ *   challenge_ack_limit  challenge ACKs per second per namespace (1000)
  *   rmem, wmem           "min default max" buffer bytes, like tcp_rmem:
  *                        the default is a new socket's SO_RCVBUF or
  *                        SO_SNDBUF; rmem's max caps the receive buffer
@@ -38,7 +41,8 @@ static int xtcp_zero;
 static int xtcp_keep_max = 32767;	/* MAX_TCP_KEEPIDLE */
 static int xtcp_keepcnt_max = 127;	/* MAX_TCP_KEEPCNT */
 static int xtcp_buf_min = SOCK_MIN_RCVBUF;
-static int xtcp_buf_max = INT_MAX / 2;
+static int xtcp_buf_max = INT_MAX / 4;
+static int xtcp_int_max = INT_MAX;
 
 /* Three buffer sizes: each in range, min <= default <= max. */
 static int xtcp_proc_mem(xtcp_ctl_table *table, int write, void *buffer,
@@ -137,6 +141,9 @@ static struct ctl_table xtcp_sysctl_template[] = {
 	XTCP_INT("keepalive_intvl", XTCP_SYSCTL_KEEPALIVE_INTVL, &xtcp_one, &xtcp_keep_max),
 	XTCP_INT("keepalive_probes", XTCP_SYSCTL_KEEPALIVE_PROBES, &xtcp_one, &xtcp_keepcnt_max),
 	XTCP_INT("window_scaling", XTCP_SYSCTL_WINDOW_SCALING, &xtcp_zero, &xtcp_one),
+	XTCP_INT("invalid_ratelimit_ms", XTCP_SYSCTL_INVALID_RATELIMIT_MS,
+		 &xtcp_zero, &xtcp_ms_max),
+	XTCP_INT("challenge_ack_limit", XTCP_SYSCTL_CHALLENGE_ACK_LIMIT, &xtcp_zero, &xtcp_int_max),
 	XTCP_MEM("rmem", rmem),
 	XTCP_MEM("wmem", wmem),
 	{ }

@@ -197,7 +197,12 @@ static void xtcp_rtx_expired(struct sock *sk)
 	return;
 
 data:
-	if (xs->packets_out)
+	/*
+	 * Anything unacknowledged, sent or not: a transmission that
+	 * failed (no route, a full qdisc, no memory) left the timer armed
+	 * with nothing in flight, and this expiry is its retry.
+	 */
+	if (!skb_queue_empty(&sk->sk_write_queue))
 		xtcp_data_timeout(sk);
 }
 
@@ -369,6 +374,28 @@ void xtcp_timer_data_sent(struct sock *sk)
 		return;
 	}
 	xtcp_timer_arm(sk, &xs->rtx_timer, XTCP_PENDING_RTX, xs->rto);
+}
+
+/**
+ * xtcp_timer_xmit_failed() - report that data or a FIN could not be
+ *	handed to IP with nothing in flight.
+ * @sk: the socket, locked.
+ *
+ * No ACK will come to clock the connection on: the retransmission
+ * timer retries the send, backs off, and gives up after retries2 or
+ * XTCP_USER_TIMEOUT as for any lost segment, so a connection whose
+ * route went away cannot linger for ever.
+ */
+void xtcp_timer_xmit_failed(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (test_bit(XTCP_PENDING_RTX, &xs->pending) &&
+	    !test_bit(XTCP_PENDING_PERSIST, &xs->pending))
+		return;
+	clear_bit(XTCP_PENDING_PERSIST, &xs->pending);
+	xtcp_timer_arm(sk, &xs->rtx_timer, XTCP_PENDING_RTX,
+		       xtcp_clamp_to_user_timeout(sk, xs->rto));
 }
 
 /**

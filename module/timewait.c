@@ -6,14 +6,19 @@
  * lookup tables by a small struct xtcp_tw that keeps just what the
  * state needs: the 4-tuple (in its sock_common), the two sequence
  * numbers for re-acknowledging a retransmitted FIN, and an hrtimer for
- * 2*MSL (net.xtcp.tw_timeout_ms).  The socket itself goes to CLOSED and
- * is freed as soon as the user lets go of it.
+ * 2*MSL (net.xtcp.tw_timeout_ms).  The socket itself goes straight to
+ * CLOSED, never to TIME_WAIT, so that the state of an entry found in the
+ * tables says what it is (xtcp_sk_fullsock()); it is freed as soon as
+ * the user lets go of it.
  *
  * In TIME_WAIT (RFC 9293 §3.10.7.4, RFC 1337):
  *   a retransmitted FIN    is acknowledged again; the timer restarts
  *   an RST                 is ignored (RFC 1337)
- *   a SYN above rcv_nxt    ends TIME_WAIT early: the pair is reused
- *   anything else          that is not a pure in-sequence ACK gets an ACK
+ *   a SYN above rcv_nxt    ends TIME_WAIT early: the pair is reused, the
+ *                          new connection's ISN above the old snd_nxt
+ *   anything else          that is not a pure in-sequence ACK gets an ACK,
+ *                          at most one per invalid_ratelimit_ms unless
+ *                          it carries data or a FIN
  *
  * References: the tables hold one (dropped by whoever unhashes), the
  * queued timer one, each lookup one.  The objects do not pin the
@@ -90,12 +95,6 @@ void xtcp_enter_time_wait(struct sock *sk)
 		tw->expires = ktime_add_ms(ktime_get(), xtcp_tw_timeout(net));
 		hrtimer_start(&tw->timer, tw->expires, HRTIMER_MODE_ABS_SOFT);
 		XTCP_INC_STATS(net, XTCP_MIB_TIMEWAITS);
-		/*
-		 * Out of the tables now, so nobody mistakes it for the
-		 * object: let the socket pass through TIME_WAIT on its way
-		 * to CLOSED, for the state tracepoint and its owner.
-		 */
-		inet_sk_set_state(sk, XTCP_TIME_WAIT);
 	} else if (tw) {
 		kmem_cache_free(xtcp_tw_cachep, tw);
 	}
@@ -138,6 +137,12 @@ bool xtcp_tw_rcv(struct xtcp_tw *tw, struct sk_buff *skb)
 	if (th->rst)
 		return false;
 	if (th->syn && !th->ack && xtcp_seq_after(cb->seq, tw->rcv_nxt)) {
+		/*
+		 * The new incarnation starts above anything the old one
+		 * sent, so its old duplicates cannot be taken for new
+		 * data (RFC 9293 §3.4.1; TCP's tw_snd_nxt + 65535 + 2).
+		 */
+		XTCP_SKB_CB(skb)->tw_isn = (tw->snd_nxt + 65535 + 2) ?: 1;
 		XTCP_INC_STATS(net, XTCP_MIB_TWRECYCLED);
 		xtcp_tw_kill(tw);
 		return true;
@@ -146,6 +151,9 @@ bool xtcp_tw_rcv(struct xtcp_tw *tw, struct sk_buff *skb)
 		xtcp_tw_restart(tw, net);
 	else if (!th->syn && cb->seq == cb->end_seq && cb->seq == tw->rcv_nxt)
 		return false;	/* a pure ACK in sequence: nothing to say */
+	if (xtcp_oow_rate_limited(net, skb, XTCP_MIB_ACKSKIPPEDTIMEWAIT,
+				  &tw->last_oow_ack_time))
+		return false;
 	xtcp_v4_send_reply(net, skb, tw->snd_nxt, tw->rcv_nxt, TCPHDR_ACK,
 			   tw->rcv_wnd);
 	return false;

@@ -72,6 +72,9 @@ enum {
  * @retrans: send queue: the segment was sent more than once, so it
  *	gives no RTT sample (Karn's rule).
  * @tx_us: send queue: when the segment was first sent (xtcp_clock_us()).
+ * @tw_isn: receive path: a SYN that ended a TIME_WAIT carries here the
+ *	ISN the new connection must use (above the old one's snd_nxt), or
+ *	0 to choose one afresh.
  */
 struct xtcp_skb_cb {
 	u32 seq;
@@ -79,6 +82,7 @@ struct xtcp_skb_cb {
 	u8 flags;
 	u8 retrans;
 	u32 tx_us;
+	u32 tw_isn;
 };
 
 #define XTCP_SKB_CB(skb) ((struct xtcp_skb_cb *)&((skb)->cb[0]))
@@ -138,6 +142,21 @@ struct xtcp_conn_stats {
 };
 
 /**
+ * struct xtcp_ofo - the out-of-order queue (ofo.c).
+ * @root: entries by sequence number, linked through skb->rbnode.
+ * @last: the entry with the highest sequence number, or NULL.
+ */
+struct xtcp_ofo {
+	struct rb_root root;
+	struct sk_buff *last;
+};
+
+static inline bool xtcp_ofo_empty(const struct xtcp_ofo *q)
+{
+	return RB_EMPTY_ROOT(&q->root);
+}
+
+/**
  * struct xtcp_sock - an xtcp socket.
  * @inet: the IPv4 socket it extends; must be first.  inet_num is the
  *	local port (host order), inet_rcv_saddr the bound address.
@@ -150,6 +169,7 @@ struct xtcp_conn_stats {
  * @snd_wnd: the peer's advertised window.
  * @snd_wl1: segment sequence number of the last window update.
  * @snd_wl2: segment acknowledgment number of the last window update.
+ * @max_window: the largest window the peer advertised (RFC 5961 §5).
  * @write_seq: sequence number after the last byte queued by the user.
  * @irs: initial receive sequence number.
  * @rcv_nxt: next sequence number expected.
@@ -183,14 +203,16 @@ struct xtcp_conn_stats {
  *	enough (one RTO before its first timeout), or when zero-window
  *	probing began: the start of XTCP_USER_TIMEOUT.
  * @lrcv_time: when the last segment arrived (keepalive idleness).
+ * @last_oow_ack_time: jiffies of the last reply to a segment that did
+ *	not belong (xtcp_oow_rate_limited()), 0 for none.
  * @nodelay: XTCP_NODELAY.
  * @cork: XTCP_CORK.
  * @keepidle: XTCP_KEEPIDLE in seconds, 0 for the sysctl.
  * @keepintvl: XTCP_KEEPINTVL in seconds, 0 for the sysctl.
  * @keepcnt: XTCP_KEEPCNT, 0 for the sysctl.
  * @user_timeout: XTCP_USER_TIMEOUT in ms, 0 for none.
- * @ofo_queue: out-of-order segments, payload only, sorted, disjoint
- *	(ofo.c); charged to the receive buffer.
+ * @ofo: out-of-order segments, payload only, disjoint (ofo.c);
+ *	charged to the receive buffer.
  * @stats: totals for XTCP_INFO.
  * @rtx_timer: retransmission and persist timer (timer.c).
  * @misc_timer: keepalive timer, or FIN_WAIT_2 timer of an orphan.
@@ -223,6 +245,7 @@ struct xtcp_sock {
 	u32 snd_wnd;
 	u32 snd_wl1;
 	u32 snd_wl2;
+	u32 max_window;
 	u32 write_seq;
 
 	u32 irs;
@@ -252,6 +275,7 @@ struct xtcp_sock {
 	u8 probes_out;
 	ktime_t rtx_start;
 	ktime_t lrcv_time;
+	u32 last_oow_ack_time;
 
 	bool nodelay;
 	bool cork;
@@ -260,7 +284,7 @@ struct xtcp_sock {
 	u8 keepcnt;
 	u32 user_timeout;
 
-	struct sk_buff_head ofo_queue;
+	struct xtcp_ofo ofo;
 	struct xtcp_conn_stats stats;
 
 	struct hrtimer rtx_timer;
@@ -318,6 +342,8 @@ static inline bool xtcp_seq_between(u32 a, u32 b, u32 c)
  * @rcv_wnd: window to advertise in re-sent ACKs.
  * @timer: the 2MSL timer; holds one reference while queued.
  * @expires: when @timer fires, for /proc.
+ * @last_oow_ack_time: jiffies of the last ACK sent, for
+ *	xtcp_oow_rate_limited().
  * @bhash: bind table bucket.
  * @ehash: connection table bucket.
  */
@@ -328,11 +354,25 @@ struct xtcp_tw {
 	u32 rcv_wnd;
 	struct hrtimer timer;
 	ktime_t expires;
+	u32 last_oow_ack_time;
 	int bhash;
 	int ehash;
 };
 
 #define XTCP_TW(sk) ((struct xtcp_tw *)(sk))
+
+/*
+ * Is @sk a full socket rather than a TIME_WAIT object?  The type of an
+ * entry is fixed when it is made: a struct xtcp_tw is born in
+ * XTCP_TIME_WAIT and never leaves it, and a full socket never takes
+ * that state (it goes to CLOSE once its object has replaced it), so
+ * the state read without a lock tells them apart, as sk_fullsock()
+ * does for TCP.
+ */
+static inline bool xtcp_sk_fullsock(const struct sock *sk)
+{
+	return READ_ONCE(sk->sk_state) != XTCP_TIME_WAIT;
+}
 
 /**
  * struct xtcp_opts - options of a received segment that xtcp acts on.
@@ -381,6 +421,11 @@ enum xtcp_mib_field {
 	XTCP_MIB_PARTIALACKS,
 	XTCP_MIB_OFOQUEUED,
 	XTCP_MIB_USERTIMEOUTS,
+	XTCP_MIB_OFOPRUNED,
+	XTCP_MIB_ACKSKIPPEDSEQ,
+	XTCP_MIB_ACKSKIPPEDCHALLENGE,
+	XTCP_MIB_ACKSKIPPEDSYNRECV,
+	XTCP_MIB_ACKSKIPPEDTIMEWAIT,
 	XTCP_MIB_MAX
 };
 
@@ -410,6 +455,11 @@ struct xtcp_mib {
  * @XTCP_SYSCTL_KEEPALIVE_INTVL: seconds between probes.
  * @XTCP_SYSCTL_KEEPALIVE_PROBES: unanswered probes before the drop.
  * @XTCP_SYSCTL_WINDOW_SCALING: offer window scaling (RFC 7323).
+ * @XTCP_SYSCTL_INVALID_RATELIMIT_MS: least time between two replies of a
+ *	socket to segments that do not belong (out-of-window, challenge,
+ *	duplicate SYN, TIME_WAIT), as tcp_invalid_ratelimit.
+ * @XTCP_SYSCTL_CHALLENGE_ACK_LIMIT: challenge ACKs per second and
+ *	namespace (RFC 5961 §7), as tcp_challenge_ack_limit.
  * @XTCP_SYSCTL_MAX: count.
  */
 enum xtcp_sysctl_id {
@@ -426,6 +476,8 @@ enum xtcp_sysctl_id {
 	XTCP_SYSCTL_KEEPALIVE_INTVL,
 	XTCP_SYSCTL_KEEPALIVE_PROBES,
 	XTCP_SYSCTL_WINDOW_SCALING,
+	XTCP_SYSCTL_INVALID_RATELIMIT_MS,
+	XTCP_SYSCTL_CHALLENGE_ACK_LIMIT,
 	XTCP_SYSCTL_MAX
 };
 
@@ -445,6 +497,10 @@ enum xtcp_sysctl_id {
  *	and sizes the window scale.  Words read with READ_ONCE.
  * @wmem: net.xtcp.wmem, the same for the send buffer.
  * @sysctl_hdr: the registered net.xtcp table of this namespace.
+ * @challenge_second: the second (jiffies / HZ) @challenge_left counts
+ *	for; both read and written locklessly, as TCP's are.
+ * @challenge_left: challenge ACKs this namespace may still send in
+ *	@challenge_second.
  */
 struct xtcp_net {
 	struct xtcp_mib __percpu *mib;
@@ -455,6 +511,8 @@ struct xtcp_net {
 	int rmem[3];
 	int wmem[3];
 	struct ctl_table_header *sysctl_hdr;
+	u32 challenge_second;
+	u32 challenge_left;
 };
 
 struct xtcp_net *xtcp_pernet(const struct net *net);
@@ -483,10 +541,11 @@ extern struct proto xtcp_proto;
 /* socket.c */
 struct sock *xtcp_sock_alloc(struct net *net, struct socket *sock, gfp_t gfp,
 			     int kern);
+struct sock *xtcp_sock_clone(const struct sock *lsk);
 void xtcp_write_queue_purge(struct sock *sk);
 int xtcp_route(struct sock *sk);
 void xtcp_set_peer_mss(struct sock *sk, u16 peer_mss);
-void xtcp_init_seq(struct sock *sk);
+void xtcp_init_seq(struct sock *sk, u32 isn);
 int xtcp_bind(struct socket *sock, struct sockaddr *uaddr, int addr_len);
 int xtcp_connect(struct socket *sock, struct sockaddr *uaddr, int addr_len,
 		 int flags);
@@ -522,6 +581,8 @@ void xtcp_abort(struct sock *sk, int err, bool send_rst);
 int xtcp_input_init(void);
 void xtcp_input_exit(void);
 int xtcp_rcv(struct sock *sk, struct sk_buff *skb);
+bool xtcp_oow_rate_limited(struct net *net, const struct sk_buff *skb,
+			   enum xtcp_mib_field mib, u32 *last);
 
 /* output.c */
 u32 xtcp_rcv_space(const struct sock *sk);
@@ -546,6 +607,7 @@ void xtcp_timers_init(struct sock *sk);
 void xtcp_timers_stop(struct sock *sk);
 void xtcp_release_cb(struct sock *sk);
 void xtcp_timer_data_sent(struct sock *sk);
+void xtcp_timer_xmit_failed(struct sock *sk);
 void xtcp_timer_ack_progress(struct sock *sk);
 void xtcp_timer_window_closed(struct sock *sk);
 void xtcp_timer_orphan_fin_wait2(struct sock *sk);
@@ -575,8 +637,11 @@ u8 xtcp_wscale_for(u32 space);
 u32 xtcp_window_field(u32 win, u8 ws, u16 *field);
 
 /* ofo.c */
-bool xtcp_ofo_insert(struct sk_buff_head *q, struct sk_buff *skb);
-struct sk_buff *xtcp_ofo_pull(struct sk_buff_head *q, u32 rcv_nxt);
+void xtcp_ofo_init(struct xtcp_ofo *q);
+void xtcp_ofo_purge(struct xtcp_ofo *q);
+bool xtcp_ofo_insert(struct xtcp_ofo *q, struct sk_buff *skb);
+struct sk_buff *xtcp_ofo_pull(struct xtcp_ofo *q, u32 rcv_nxt);
+bool xtcp_ofo_drop_last(struct xtcp_ofo *q, u32 seq);
 
 /* timewait.c */
 int xtcp_tw_init(void);
@@ -592,7 +657,7 @@ void xtcp_hash_exit(void);
 int xtcp_bind_port(struct sock *sk, __be32 addr, u16 port);
 void xtcp_bind_inherit(struct sock *child, const struct sock *parent);
 void xtcp_bind_set_saddr(struct sock *sk, __be32 saddr);
-int xtcp_listen_check(struct sock *sk);
+int xtcp_listen_start(struct sock *sk);
 void xtcp_unbind(struct sock *sk);
 int xtcp_hash_connection(struct sock *sk);
 void xtcp_hash_listener(struct sock *sk);

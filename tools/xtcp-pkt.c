@@ -15,6 +15,7 @@
  *
  *   TIME < FLAGS SEQ[:END](LEN) [ack N] [win N] [<OPTS>] [bad_csum]
  *   TIME > FLAGS SEQ[:END](LEN) [ack N] [win N] [<OPTS>]
+ *   TIME > none
  *   TIME CALL ARGS... = RESULT
  *   TIME `shell command`
  *   !skip REASON | !tolerance SECONDS
@@ -26,6 +27,8 @@
  * number is relative to the other side's ISN.  In an expected packet
  * a field left out, or "*", matches anything; OPTS is a comma list of
  * "mss N", "wscale N", "nop" and must match exactly when given.
+ * "> none" asserts that nothing goes out from the previous line until
+ * its time.
  *
  * Calls: socket, bind FD PORT, listen FD N, accept FD, connect FD PORT,
  * write FD LEN, read FD LEN, close FD, shutdown FD rd|wr|rdwr,
@@ -310,7 +313,8 @@ static int decode(const unsigned char *pkt, size_t len, struct seg *s)
 /* Build and inject an inbound segment. */
 static int inject(const struct seg *s, int line)
 {
-	unsigned char pkt[2048] = { 0 }, *th, *o;
+	static unsigned char pkt[65536];
+	unsigned char *th, *o;
 	struct iphdr *ip = (void *)pkt;
 	unsigned int optlen = 0, total;
 	uint32_t v, saddr, daddr;
@@ -344,6 +348,9 @@ static int inject(const struct seg *s, int line)
 			o[optlen++] = 1;
 	}
 	total = sizeof(*ip) + 20 + optlen + s->len;
+	if (total > sizeof(pkt))
+		return fail_line(line, "segment of %u bytes is too long", s->len);
+	memset(pkt, 0, sizeof(*ip) + 20);
 	inet_pton(AF_INET, REMOTE_IP, &saddr);
 	inet_pton(AF_INET, LOCAL_IP, &daddr);
 	ip->version = 4;
@@ -758,12 +765,29 @@ static int read_seg(double deadline, struct seg *s)
 	}
 }
 
+/* "> none": no outbound segment until the line's time. */
+static int expect_none(struct line *l)
+{
+	struct seg got;
+	char gs[256];
+
+	if (l->t < 0)
+		return fail_line(l->no, "> none needs a time");
+	if (read_seg(t_start + l->t, &got))
+		return 0;
+	seg_str(&got, gs, sizeof(gs));
+	return fail_line(l->no, "expected nothing by %.3f s, got > %s at %.3f s",
+			 l->t, gs, now() - t_start);
+}
+
 static int expect_seg(struct line *l)
 {
 	struct seg want, got;
 	char ws[256], gs[256];
 	double deadline, at;
 
+	if (!strncmp(l->text + 1 + strspn(l->text + 1, " "), "none", 4))
+		return expect_none(l);
 	if (parse_seg(l->text + 1, &want, l->no))
 		return -1;
 	deadline = l->t < 0 ? now() + 3 * scale : t_start + l->t + l->tol;

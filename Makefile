@@ -11,6 +11,9 @@
 #                        round after round for DURATION seconds (default
 #                        one round); XTCP_SOAK_KERNEL=6.12|debug
 #   make bench           xtcp against the kernel's TCP, in one VM boot
+#   make fuzz DURATION=s the segment and syscall fuzzers on the debug
+#                        kernel (default: 1,000,000 segments + 300 s of
+#                        syscalls); XTCP_FUZZ_KERNEL=6.1|6.12
 #   make modules-all     xtcp.ko for 6.1, 6.12 and the debug kernel
 #   make selftests tools userspace programs
 #
@@ -28,9 +31,10 @@ BUILD := build
 
 SELFTESTS := $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(wildcard selftests/*_test.c))
 TOOLS := $(BUILD)/tools/xtcpcat $(BUILD)/tools/xtcp-xfer $(BUILD)/tools/xtcp-bench \
+	 $(BUILD)/tools/xtcp-fuzz $(BUILD)/tools/xtcp-sysfuzz \
 	 $(BUILD)/tools/xtcp-pkt
 
-.PHONY: all module clean modules-all lint check run selftests tools soak bench
+.PHONY: all module clean modules-all lint check run selftests tools soak bench fuzz
 
 all: module
 
@@ -56,7 +60,7 @@ $(BUILD)/selftests/%: selftests/%.c $(wildcard selftests/*.h) uapi/linux/xtcp.h
 	$(CC) $(CFLAGS_USER) -I$(LINUX_SRC)/tools/testing/selftests -o $@ $< -lpthread -lcrypto
 
 tools: $(TOOLS)
-$(BUILD)/tools/%: tools/%.c tools/xtcp_param.h uapi/linux/xtcp.h
+$(BUILD)/tools/%: tools/%.c tools/xtcp_param.h tools/xtcp_tun.h tools/xtcp_check.h uapi/linux/xtcp.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_USER) -o $@ $< -lpthread -lcrypto -lm
 
@@ -86,6 +90,14 @@ bench:
 	$(MAKE) $(BUILD)/6.1/xtcp.ko tools
 	scripts/vm 6.1 $(BUILD)/bench scripts/guest-bench; rc=$$?; \
 		cat $(BUILD)/bench/output.txt; exit $$rc
+
+FUZZ_KERNEL = $(or $(XTCP_FUZZ_KERNEL),debug)
+fuzz:
+	@if [ "$$(id -u)" = 0 ]; then scripts/setup; else sudo scripts/setup; fi
+	$(MAKE) $(BUILD)/$(FUZZ_KERNEL)/xtcp.ko tools
+	XTCP_FUZZ_SECS=$(DURATION) XTCP_VM_TIMEOUT=$$(( $(DURATION) + 7200 )) \
+		scripts/vm $(FUZZ_KERNEL) $(BUILD)/fuzz scripts/guest-fuzz; rc=$$?; \
+		grep -E '^xtcp-(sys)?fuzz' $(BUILD)/fuzz/output.txt; exit $$rc
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean

@@ -119,9 +119,12 @@ static int __init xtcp_init(void)
 	xtcp_proto_ops.family = xtcp_family;
 	xtcp_family_ops.family = xtcp_family;
 
-	err = xtcp_hash_init();
+	err = percpu_counter_init(&xtcp_orphans, 0, GFP_KERNEL);
 	if (err)
 		return err;
+	err = xtcp_hash_init();
+	if (err)
+		goto err_orphans;
 	err = xtcp_tw_init();
 	if (err)
 		goto err_hash;
@@ -155,6 +158,8 @@ err_tw:
 	xtcp_tw_exit();
 err_hash:
 	xtcp_hash_exit();
+err_orphans:
+	percpu_counter_destroy(&xtcp_orphans);
 	return err;
 }
 
@@ -175,6 +180,7 @@ static void __exit xtcp_exit(void)
 	xtcp_netns_exit();
 	xtcp_tw_exit();
 	xtcp_hash_exit();
+	percpu_counter_destroy(&xtcp_orphans);
 }
 
 module_init(xtcp_init);

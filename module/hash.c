@@ -496,26 +496,46 @@ struct sock *xtcp_lookup(struct net *net, __be32 saddr, __be16 sport,
 }
 
 /**
- * xtcp_walk_bound() - visit every entry of a namespace's bind table.
+ * xtcp_bind_buckets() - how many buckets the bind table has.
+ *
+ * Return: the count; buckets are numbered from 0.
+ */
+unsigned int xtcp_bind_buckets(void)
+{
+	return XTCP_HASH_SIZE;
+}
+
+/**
+ * xtcp_bind_bucket_used() - may bind bucket @i hold anything?
+ * @i: the bucket.
+ *
+ * Read without the lock: a hint for skipping empty buckets.
+ *
+ * Return: false if the bucket was empty when looked at.
+ */
+bool xtcp_bind_bucket_used(unsigned int i)
+{
+	return !hlist_empty(&xtcp_bhash[i].chain);
+}
+
+/**
+ * xtcp_walk_bucket() - visit the entries of a namespace in one bucket of
+ *	the bind table, under that bucket's lock only.
  * @net: the namespace.
+ * @i: the bucket, below xtcp_bind_buckets().
  * @walk: the visitor and its argument.
  */
-void xtcp_walk_bound(const struct net *net, const struct xtcp_walk *walk)
+void xtcp_walk_bucket(const struct net *net, unsigned int i,
+		      const struct xtcp_walk *walk)
 {
-	unsigned int i;
+	struct xtcp_bucket *b = &xtcp_bhash[i];
 	struct sock *sk;
 
-	for (i = 0; i < XTCP_HASH_SIZE; i++) {
-		struct xtcp_bucket *b = &xtcp_bhash[i];
-
-		if (hlist_empty(&b->chain))
-			continue;
-		spin_lock_bh(&b->lock);
-		sk_for_each_bound(sk, &b->chain)
-			if (net_eq(sock_net(sk), net))
-				walk->fn(sk, walk->arg);
-		spin_unlock_bh(&b->lock);
-	}
+	spin_lock_bh(&b->lock);
+	sk_for_each_bound(sk, &b->chain)
+		if (net_eq(sock_net(sk), net))
+			walk->fn(sk, walk->arg);
+	spin_unlock_bh(&b->lock);
 }
 
 /**

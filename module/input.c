@@ -620,9 +620,23 @@ static void xtcp_rcv_established(struct sock *sk, struct sk_buff *skb)
 	/* 7: segment text. */
 	if (has_data) {
 		switch (sk->sk_state) {
-		case XTCP_ESTABLISHED:
 		case XTCP_FIN_WAIT1:
 		case XTCP_FIN_WAIT2:
+			/*
+			 * New data for a reader that is gone (close(), or
+			 * SHUT_RD): nobody will read it, so reset rather
+			 * than let the peer fill a dead buffer (TCP's
+			 * AbortOnData, RFC 2525 §2.17).
+			 */
+			if ((sk->sk_shutdown & RCV_SHUTDOWN) &&
+			    xtcp_seq_after(end - fin, xs->rcv_nxt)) {
+				XTCP_INC_STATS(net, XTCP_MIB_ABORTONDATA);
+				xtcp_v4_send_reset(net, skb);
+				xtcp_abort(sk, ECONNRESET, false);
+				goto drop;
+			}
+			fallthrough;
+		case XTCP_ESTABLISHED:
 			dq = xtcp_data_queue(sk, skb);
 			break;
 		}

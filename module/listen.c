@@ -170,6 +170,19 @@ void xtcp_child_established(struct sock *sk)
 		lsk->sk_data_ready(lsk);
 }
 
+/* Take a queued child off the queue; accept_lock held. */
+static void __xtcp_child_unlink(struct sock *lsk, struct xtcp_sock *xs)
+{
+	struct xtcp_sock *xl = xtcp_sk(lsk);
+
+	list_del_init(&xs->accept_node);
+	if (xs->in_acceptq == XTCP_CHILD_SYNRECV)
+		WRITE_ONCE(xl->synq_len, xl->synq_len - 1);
+	else
+		sk_acceptq_removed(lsk);
+	xs->in_acceptq = 0;
+}
+
 /* Take @sk off its listener's queue; false if accept() already did. */
 static bool xtcp_child_unlink(struct sock *lsk, struct sock *sk)
 {
@@ -178,12 +191,7 @@ static bool xtcp_child_unlink(struct sock *lsk, struct sock *sk)
 
 	spin_lock_bh(&xl->accept_lock);
 	if (xs->in_acceptq) {
-		list_del_init(&xs->accept_node);
-		if (xs->in_acceptq == XTCP_CHILD_SYNRECV)
-			WRITE_ONCE(xl->synq_len, xl->synq_len - 1);
-		else
-			sk_acceptq_removed(lsk);
-		xs->in_acceptq = 0;
+		__xtcp_child_unlink(lsk, xs);
 		did = true;
 	}
 	spin_unlock_bh(&xl->accept_lock);
@@ -229,12 +237,7 @@ static struct sock *xtcp_listen_pop(struct sock *lsk)
 	if (xs) {
 		sk = &xs->inet.sk;
 		sock_hold(sk);
-		list_del_init(&xs->accept_node);
-		if (xs->in_acceptq == XTCP_CHILD_SYNRECV)
-			WRITE_ONCE(xl->synq_len, xl->synq_len - 1);
-		else
-			sk_acceptq_removed(lsk);
-		xs->in_acceptq = 0;
+		__xtcp_child_unlink(lsk, xs);
 	}
 	spin_unlock_bh(&xl->accept_lock);
 	return sk;

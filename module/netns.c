@@ -48,6 +48,9 @@ const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_ACKSKIPPEDCHALLENGE]	= "AckSkippedChallenge",
 	[XTCP_MIB_ACKSKIPPEDSYNRECV]	= "AckSkippedSynRecv",
 	[XTCP_MIB_ACKSKIPPEDTIMEWAIT]	= "AckSkippedTimeWait",
+	[XTCP_MIB_ABORTONDATA]		= "AbortOnData",
+	[XTCP_MIB_ABORTONMEMORY]	= "AbortOnMemory",
+	[XTCP_MIB_TIMEWAITOVERFLOW]	= "TimeWaitOverflow",
 };
 
 /**
@@ -134,6 +137,10 @@ static int __net_init xtcp_net_init(struct net *net)
 	xn->sysctl[XTCP_SYSCTL_WINDOW_SCALING] = 1;
 	xn->sysctl[XTCP_SYSCTL_INVALID_RATELIMIT_MS] = 500;
 	xn->sysctl[XTCP_SYSCTL_CHALLENGE_ACK_LIMIT] = 1000;
+	xn->sysctl[XTCP_SYSCTL_ORPHAN_RETRIES] = 8;
+	xn->sysctl[XTCP_SYSCTL_MAX_ORPHANS] = 65536;
+	xn->sysctl[XTCP_SYSCTL_MAX_TW_BUCKETS] = 262144;
+	atomic_set(&xn->tw_count, 0);
 	xn->rmem[0] = 4096;
 	xn->rmem[1] = 262144;
 	xn->rmem[2] = 6291456;

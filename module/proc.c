@@ -38,12 +38,25 @@ const char *xtcp_state_name(int state)
 	return xtcp_state_names[state];
 }
 
-struct xtcp_proc_iter {
+/**
+ * struct xtcp_proc_state - where a reader of /proc/net/xtcp is.
+ * @p: the namespace, for seq_file_net().
+ * @seq: the file, while a bucket is shown.
+ * @n: the "sl" number of the next line.
+ * @bucket: the bucket last shown, or -1.
+ * @bucket_n: the "sl" number its first line had, so that a bucket shown
+ *	again (seq_file retries a record that overflowed its buffer)
+ *	gets the same numbers.
+ */
+struct xtcp_proc_state {
+	struct seq_net_private p;
 	struct seq_file *seq;
 	unsigned int n;
+	int bucket;
+	unsigned int bucket_n;
 };
 
-static void xtcp_proc_tw(struct xtcp_tw *tw, struct xtcp_proc_iter *it)
+static void xtcp_proc_tw(struct xtcp_tw *tw, struct xtcp_proc_state *it)
 {
 	const struct sock_common *c = &tw->common;
 	s64 left = ktime_ms_delta(tw->expires, ktime_get());
@@ -59,7 +72,7 @@ static void xtcp_proc_tw(struct xtcp_tw *tw, struct xtcp_proc_iter *it)
 /* The timer column: 1 retransmission, 0 none, as /proc/net/tcp. */
 static void xtcp_proc_sock(struct sock *sk, void *arg)
 {
-	struct xtcp_proc_iter *it = arg;
+	struct xtcp_proc_state *it = arg;
 	const struct inet_sock *inet;
 	__be32 src;
 
@@ -80,15 +93,73 @@ static void xtcp_proc_sock(struct sock *sk, void *arg)
 		   __sock_i_ino(sk), xtcp_state_name(sk->sk_state));
 }
 
-static int xtcp_proc_socks_show(struct seq_file *seq, void *v)
+/*
+ * A real iterator, so that a table of 100,000 sockets is listed in
+ * pieces: one record per bind-table bucket (position 0 is the header),
+ * shown under that bucket's lock alone; empty buckets are skipped.
+ */
+static void *xtcp_proc_find(loff_t *pos)
 {
-	struct xtcp_proc_iter it = { .seq = seq };
-	struct xtcp_walk walk = { .fn = xtcp_proc_sock, .arg = &it };
+	unsigned int i;
 
-	seq_puts(seq, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode state\n");
-	xtcp_walk_bound(seq_file_single_net(seq), &walk);
+	for (i = *pos - 1; i < xtcp_bind_buckets(); i++) {
+		if (xtcp_bind_bucket_used(i)) {
+			*pos = i + 1;
+			return (void *)(uintptr_t)(i + 1);
+		}
+	}
+	*pos = xtcp_bind_buckets() + 1;
+	return NULL;
+}
+
+static void *xtcp_proc_start(struct seq_file *seq, loff_t *pos)
+{
+	struct xtcp_proc_state *st = seq->private;
+
+	if (!*pos) {
+		st->n = 0;
+		st->bucket = -1;
+		return SEQ_START_TOKEN;
+	}
+	return xtcp_proc_find(pos);
+}
+
+static void *xtcp_proc_next(struct seq_file *seq, void *v, loff_t *pos)
+{
+	++*pos;
+	return xtcp_proc_find(pos);
+}
+
+static void xtcp_proc_stop(struct seq_file *seq, void *v)
+{
+}
+
+static int xtcp_proc_show(struct seq_file *seq, void *v)
+{
+	struct xtcp_proc_state *st = seq->private;
+	struct xtcp_walk walk = { .fn = xtcp_proc_sock, .arg = st };
+	int bucket;
+
+	if (v == SEQ_START_TOKEN) {
+		seq_puts(seq, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode state\n");
+		return 0;
+	}
+	bucket = (uintptr_t)v - 1;
+	if (bucket == st->bucket)
+		st->n = st->bucket_n;
+	st->bucket = bucket;
+	st->bucket_n = st->n;
+	st->seq = seq;
+	xtcp_walk_bucket(seq_file_net(seq), bucket, &walk);
 	return 0;
 }
+
+static const struct seq_operations xtcp_proc_seq_ops = {
+	.start	= xtcp_proc_start,
+	.next	= xtcp_proc_next,
+	.stop	= xtcp_proc_stop,
+	.show	= xtcp_proc_show,
+};
 
 static int xtcp_proc_snmp_show(struct seq_file *seq, void *v)
 {
@@ -108,8 +179,8 @@ static int xtcp_proc_snmp_show(struct seq_file *seq, void *v)
  */
 int xtcp_proc_net_init(struct net *net)
 {
-	if (!proc_create_net_single("xtcp", 0444, net->proc_net,
-				    xtcp_proc_socks_show, NULL))
+	if (!proc_create_net("xtcp", 0444, net->proc_net, &xtcp_proc_seq_ops,
+			     sizeof(struct xtcp_proc_state)))
 		return -ENOMEM;
 	if (!proc_create_net_single("xtcp_snmp", 0444, net->proc_net,
 				    xtcp_proc_snmp_show, NULL)) {

@@ -172,6 +172,7 @@ int xtcp_route(struct sock *sk)
 {
 	struct inet_sock *inet = inet_sk(sk);
 	struct flowi4 *fl4 = &inet->cork.fl.u.ip4;
+	struct ip_options_rcu *opt;
 	struct rtable *rt;
 	unsigned int mss;
 
@@ -189,6 +190,10 @@ int xtcp_route(struct sock *sk)
 	/* No offloads: xtcp computes its own checksums in software. */
 	sk->sk_route_caps = 0;
 	mss = dst_mtu(&rt->dst) - sizeof(struct iphdr) - sizeof(struct tcphdr);
+	/* IP options set before connect() (IP_OPTIONS) take room too. */
+	opt = rcu_dereference_protected(inet->inet_opt, 1);
+	if (opt)
+		mss -= opt->opt.optlen;
 	xtcp_sk(sk)->advmss = clamp_t(unsigned int, mss, 88, 65495);
 	xtcp_sk(sk)->mss = xtcp_sk(sk)->advmss;
 	return 0;
@@ -680,6 +685,12 @@ int xtcp_release(struct socket *sock)
 	}
 
 	sock_orphan(sk);
+	xtcp_orphan_count(sk);
+	/* Too many orphans (net.xtcp.max_orphans): reset this one, as TCP. */
+	if (sk->sk_state != XTCP_CLOSE && xtcp_too_many_orphans(sock_net(sk))) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ABORTONMEMORY);
+		xtcp_abort(sk, 0, true);
+	}
 	if (sk->sk_state == XTCP_FIN_WAIT2)
 		xtcp_timer_orphan_fin_wait2(sk);
 	if (sk->sk_state == XTCP_CLOSE) {

@@ -142,6 +142,41 @@ void xtcp_set_closed(struct sock *sk)
 		inet_sk_set_state(sk, XTCP_CLOSE);
 }
 
+/* Orphans of all namespaces: closed by their user, still running. */
+struct percpu_counter xtcp_orphans;
+
+/**
+ * xtcp_orphan_count() - the user let go of a connection that is not
+ *	over: count it until xtcp_done().
+ * @sk: the socket, locked, just orphaned.
+ */
+void xtcp_orphan_count(struct sock *sk)
+{
+	if (sk->sk_state == XTCP_CLOSE || xtcp_sk(sk)->orphan)
+		return;
+	xtcp_sk(sk)->orphan = true;
+	percpu_counter_inc(&xtcp_orphans);
+}
+
+/**
+ * xtcp_too_many_orphans() - are there more orphans than
+ *	net.xtcp.max_orphans allows?
+ * @net: the namespace whose limit applies.
+ *
+ * As TCP's: the per-CPU sum is read cheaply first and exactly only
+ * near the limit.
+ *
+ * Return: true when over the limit.
+ */
+bool xtcp_too_many_orphans(const struct net *net)
+{
+	s64 max = xtcp_sysctl(net, XTCP_SYSCTL_MAX_ORPHANS);
+
+	if (percpu_counter_read_positive(&xtcp_orphans) <= max - 64)
+		return false;
+	return percpu_counter_sum_positive(&xtcp_orphans) > max;
+}
+
 /**
  * xtcp_done() - the connection is over: CLOSED, out of the tables.
  * @sk: the socket, locked; the caller holds a reference.
@@ -161,6 +196,10 @@ void xtcp_done(struct sock *sk)
 	xtcp_ofo_purge(&xs->ofo);
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
 	sock_set_flag(sk, SOCK_DONE);
+	if (xs->orphan) {
+		xs->orphan = false;
+		percpu_counter_dec(&xtcp_orphans);
+	}
 	if (xs->parent)
 		xtcp_child_drop(sk);
 	if (sock_flag(sk, SOCK_DEAD) || !sk->sk_socket ||

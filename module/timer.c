@@ -105,6 +105,30 @@ static void xtcp_give_up(struct sock *sk, bool send_rst)
 	xtcp_abort(sk, ETIMEDOUT, send_rst);
 }
 
+/*
+ * Retransmissions or window probes are spent: retries2 for every
+ * connection, and for an orphan also orphan_retries (counted in
+ * backoffs, which a peer answering probes with a zero window does not
+ * reset), or at once when there are too many orphans.  So a closed
+ * socket is gone within a bounded time whatever its peer does.
+ */
+static bool xtcp_retries_spent(struct sock *sk, u32 count)
+{
+	struct net *net = sock_net(sk);
+
+	if (count >= xtcp_sysctl(net, XTCP_SYSCTL_RETRIES2))
+		return true;
+	if (!sock_flag(sk, SOCK_DEAD))
+		return false;
+	if (xtcp_sk(sk)->retries >= xtcp_sysctl(net, XTCP_SYSCTL_ORPHAN_RETRIES))
+		return true;
+	if (xtcp_too_many_orphans(net)) {
+		XTCP_INC_STATS(net, XTCP_MIB_ABORTONMEMORY);
+		return true;
+	}
+	return false;
+}
+
 /* The persist timer: probe a zero window (RFC 9293 §3.8.6.1). */
 static void xtcp_persist_expired(struct sock *sk)
 {
@@ -113,7 +137,7 @@ static void xtcp_persist_expired(struct sock *sk)
 
 	if (!xs->send_head || xs->packets_out)
 		return;		/* the window opened meanwhile */
-	if (xs->probes_out >= xtcp_sysctl(net, XTCP_SYSCTL_RETRIES2) ||
+	if (xtcp_retries_spent(sk, xs->probes_out) ||
 	    xtcp_user_timeout_expired(sk, xs->rtx_start)) {
 		xtcp_give_up(sk, true);
 		return;
@@ -136,7 +160,7 @@ static void xtcp_data_timeout(struct sock *sk)
 
 	if (!xs->retries)
 		xs->rtx_start = ktime_sub_ms(ktime_get(), xs->rto);
-	if (xs->retries >= xtcp_sysctl(net, XTCP_SYSCTL_RETRIES2) ||
+	if (xtcp_retries_spent(sk, xs->retries) ||
 	    xtcp_user_timeout_expired(sk, xs->rtx_start)) {
 		xtcp_give_up(sk, true);
 		return;

@@ -38,8 +38,10 @@ static struct kmem_cache *xtcp_tw_cachep;
  */
 void xtcp_tw_put(struct xtcp_tw *tw)
 {
-	if (refcount_dec_and_test(&tw->common.skc_refcnt))
+	if (refcount_dec_and_test(&tw->common.skc_refcnt)) {
+		atomic_dec(&xtcp_pernet(read_pnet(&tw->common.skc_net))->tw_count);
 		kmem_cache_free(xtcp_tw_cachep, tw);
+	}
 }
 
 static enum hrtimer_restart xtcp_tw_timer_fn(struct hrtimer *t)
@@ -61,8 +63,9 @@ static u32 xtcp_tw_timeout(const struct net *net)
  * xtcp_enter_time_wait() - replace a socket by a TIME_WAIT object.
  * @sk: the socket, locked; it ends in CLOSED.
  *
- * Without memory for the object the connection simply closes, as TCP
- * does when its timewait table overflows.
+ * Past net.xtcp.max_tw_buckets objects in the namespace, or without
+ * memory for one, the connection simply closes, as TCP does when its
+ * timewait table overflows.
  */
 void xtcp_enter_time_wait(struct sock *sk)
 {
@@ -70,6 +73,14 @@ void xtcp_enter_time_wait(struct sock *sk)
 	struct net *net = sock_net(sk);
 	struct xtcp_tw *tw;
 
+	if (atomic_inc_return(&xtcp_pernet(net)->tw_count) >
+	    xtcp_sysctl(net, XTCP_SYSCTL_MAX_TW_BUCKETS)) {
+		/* As TCP's "time wait bucket table overflow": just close. */
+		atomic_dec(&xtcp_pernet(net)->tw_count);
+		XTCP_INC_STATS(net, XTCP_MIB_TIMEWAITOVERFLOW);
+		xtcp_done(sk);
+		return;
+	}
 	tw = kmem_cache_zalloc(xtcp_tw_cachep, GFP_ATOMIC);
 	if (tw && xs->bhash >= 0 && xs->ehash >= 0) {
 		struct sock_common *c = &tw->common;
@@ -95,8 +106,10 @@ void xtcp_enter_time_wait(struct sock *sk)
 		tw->expires = ktime_add_ms(ktime_get(), xtcp_tw_timeout(net));
 		hrtimer_start(&tw->timer, tw->expires, HRTIMER_MODE_ABS_SOFT);
 		XTCP_INC_STATS(net, XTCP_MIB_TIMEWAITS);
-	} else if (tw) {
-		kmem_cache_free(xtcp_tw_cachep, tw);
+	} else {
+		if (tw)
+			kmem_cache_free(xtcp_tw_cachep, tw);
+		atomic_dec(&xtcp_pernet(net)->tw_count);
 	}
 	xtcp_done(sk);
 }

@@ -30,6 +30,7 @@
 #include <linux/types.h>
 #include <linux/skbuff.h>
 #include <linux/percpu.h>
+#include <linux/percpu_counter.h>
 #include <linux/siphash.h>
 #include <net/sock.h>
 #include <net/inet_sock.h>
@@ -229,6 +230,7 @@ static inline bool xtcp_ofo_empty(const struct xtcp_ofo *q)
  * @accept_node: child: link in the listener's @accept_q.
  * @in_acceptq: child: 0 off the queue, else its stage on the queue
  *	of its listener (listen.c).  Under the listener's @accept_lock.
+ * @orphan: counted in xtcp_orphans: closed by the user, not done yet.
  * @fin_queued: the user closed the send side; a FIN is queued or sent.
  * @fin_seq: sequence number of our FIN when @fin_queued.
  *
@@ -300,6 +302,7 @@ struct xtcp_sock {
 	struct list_head accept_node;
 	u8 in_acceptq;
 
+	bool orphan;
 	bool fin_queued;
 	u32 fin_seq;
 };
@@ -426,6 +429,9 @@ enum xtcp_mib_field {
 	XTCP_MIB_ACKSKIPPEDCHALLENGE,
 	XTCP_MIB_ACKSKIPPEDSYNRECV,
 	XTCP_MIB_ACKSKIPPEDTIMEWAIT,
+	XTCP_MIB_ABORTONDATA,
+	XTCP_MIB_ABORTONMEMORY,
+	XTCP_MIB_TIMEWAITOVERFLOW,
 	XTCP_MIB_MAX
 };
 
@@ -460,6 +466,12 @@ struct xtcp_mib {
  *	duplicate SYN, TIME_WAIT), as tcp_invalid_ratelimit.
  * @XTCP_SYSCTL_CHALLENGE_ACK_LIMIT: challenge ACKs per second and
  *	namespace (RFC 5961 §7), as tcp_challenge_ack_limit.
+ * @XTCP_SYSCTL_ORPHAN_RETRIES: retransmissions (or unanswered-in-effect
+ *	zero-window probes) of an orphan before it is dropped.
+ * @XTCP_SYSCTL_MAX_ORPHANS: orphans (closed by the user, not yet done)
+ *	of all namespaces past which a closing socket is reset instead.
+ * @XTCP_SYSCTL_MAX_TW_BUCKETS: TIME_WAIT objects of the namespace past
+ *	which a connection closes without one.
  * @XTCP_SYSCTL_MAX: count.
  */
 enum xtcp_sysctl_id {
@@ -478,6 +490,9 @@ enum xtcp_sysctl_id {
 	XTCP_SYSCTL_WINDOW_SCALING,
 	XTCP_SYSCTL_INVALID_RATELIMIT_MS,
 	XTCP_SYSCTL_CHALLENGE_ACK_LIMIT,
+	XTCP_SYSCTL_ORPHAN_RETRIES,
+	XTCP_SYSCTL_MAX_ORPHANS,
+	XTCP_SYSCTL_MAX_TW_BUCKETS,
 	XTCP_SYSCTL_MAX
 };
 
@@ -501,6 +516,7 @@ enum xtcp_sysctl_id {
  *	for; both read and written locklessly, as TCP's are.
  * @challenge_left: challenge ACKs this namespace may still send in
  *	@challenge_second.
+ * @tw_count: TIME_WAIT objects of this namespace.
  */
 struct xtcp_net {
 	struct xtcp_mib __percpu *mib;
@@ -513,6 +529,7 @@ struct xtcp_net {
 	struct ctl_table_header *sysctl_hdr;
 	u32 challenge_second;
 	u32 challenge_left;
+	atomic_t tw_count;
 };
 
 struct xtcp_net *xtcp_pernet(const struct net *net);
@@ -571,6 +588,9 @@ bool xtcp_accept_ready(const struct sock *lsk);
 struct sock *xtcp_accept_sk(struct sock *lsk, int flags, int *err);
 
 /* state.c */
+extern struct percpu_counter xtcp_orphans;
+void xtcp_orphan_count(struct sock *sk);
+bool xtcp_too_many_orphans(const struct net *net);
 int xtcp_next_state(int state, enum xtcp_event ev);
 bool xtcp_transition(struct sock *sk, enum xtcp_event ev);
 void xtcp_set_closed(struct sock *sk);
@@ -669,7 +689,7 @@ struct sock *xtcp_lookup(struct net *net, __be32 saddr, __be16 sport,
 void xtcp_tw_collect(const struct net *net, struct hlist_head *list);
 
 /**
- * struct xtcp_walk - a visit of every socket of a namespace.
+ * struct xtcp_walk - a visit of the sockets of a namespace in one bucket.
  * @fn: called on each entry under a table lock; must not sleep.  An
  *	entry in XTCP_TIME_WAIT is a struct xtcp_tw.
  * @arg: passed to @fn.
@@ -679,7 +699,10 @@ struct xtcp_walk {
 	void *arg;
 };
 
-void xtcp_walk_bound(const struct net *net, const struct xtcp_walk *walk);
+unsigned int xtcp_bind_buckets(void);
+bool xtcp_bind_bucket_used(unsigned int i);
+void xtcp_walk_bucket(const struct net *net, unsigned int i,
+		      const struct xtcp_walk *walk);
 
 /* netns.c */
 int xtcp_netns_init(void);

@@ -236,4 +236,15 @@ static inline void fill(void *buf, size_t len, unsigned int seed)
 	}
 }
 
+/* Bytes readable within @ms, without consuming them. */
+static inline int readable_within(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	char buf[4096];
+
+	if (poll(&p, 1, ms) <= 0)
+		return 0;
+	return recv(fd, buf, sizeof(buf), MSG_PEEK | MSG_DONTWAIT);
+}
+
 #endif

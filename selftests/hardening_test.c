@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include "kselftest_harness.h"
@@ -73,16 +74,6 @@ static int get_int(int fd, int level, int opt)
 	if (getsockopt(fd, level, opt, &val, &len))
 		return -errno;
 	return val;
-}
-
-static int bytes_within(int fd, int ms)
-{
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-	char buf[4096];
-
-	if (poll(&p, 1, ms) <= 0)
-		return 0;
-	return recv(fd, buf, sizeof(buf), MSG_PEEK | MSG_DONTWAIT);
 }
 
 /* Non-blocking connects from xa; 0 once all are established. */
@@ -201,10 +192,10 @@ TEST(socket_filter_drops_segments)
 	ASSERT_EQ(pair(7303, &cli, &srv), 0);
 	ASSERT_EQ(setsockopt(srv, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)), 0);
 	ASSERT_EQ(send(cli, buf, sizeof(buf), 0), sizeof(buf));
-	EXPECT_EQ(bytes_within(srv, 800), 0);
+	EXPECT_EQ(readable_within(srv, 800), 0);
 	ASSERT_EQ(setsockopt(srv, SOL_SOCKET, SO_DETACH_FILTER, &dummy, sizeof(dummy)), 0);
 	/* The retransmission gets through now. */
-	EXPECT_EQ(bytes_within(srv, 5000), sizeof(buf));
+	EXPECT_EQ(readable_within(srv, 5000), sizeof(buf));
 	EXPECT_EQ(recv(srv, got, sizeof(got), 0), sizeof(got));
 	EXPECT_EQ(memcmp(buf, got, sizeof(got)), 0);
 	close(cli);
@@ -585,6 +576,47 @@ TEST(ip_id_randomised)
 		close(c[i]);
 	close(cap);
 	close(l);
+}
+
+/*
+ * /proc/net/xtcp is a seq_file iterator over the bind table, bucket by
+ * bucket: 3000 sockets, read in small pieces, each listed exactly once.
+ */
+TEST(proc_lists_every_socket_in_pieces)
+{
+	static unsigned char seen[65536];
+	struct rlimit rl = { 4096, 4096 };
+	int fds[3000], i, n = 3000, fd, dups = 0, missing = 0;
+	static char text[1 << 20];
+	size_t len = 0;
+	char *line;
+	ssize_t r;
+
+	ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	for (i = 0; i < n; i++) {
+		fds[i] = xtcp_socket();
+		ASSERT_GE(fds[i], 0);
+		ASSERT_EQ(xtcp_bind(fds[i], "127.0.0.1", 20000 + i), 0);
+	}
+	fd = open("/proc/net/xtcp", O_RDONLY);
+	ASSERT_GE(fd, 0);
+	while ((r = read(fd, text + len, 113)) > 0 && len < sizeof(text) - 200)
+		len += r;
+	close(fd);
+	text[len] = 0;
+	for (line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		unsigned int sl, la, lp;
+
+		if (sscanf(line, " %u: %x:%x", &sl, &la, &lp) == 3 && lp >= 20000 &&
+		    lp < 20000 + (unsigned int)n && seen[lp]++)
+			dups++;
+	}
+	for (i = 0; i < n; i++)
+		missing += !seen[20000 + i];
+	EXPECT_EQ(dups, 0);
+	EXPECT_EQ(missing, 0);
+	for (i = 0; i < n; i++)
+		close(fds[i]);
 }
 
 TEST_HARNESS_MAIN

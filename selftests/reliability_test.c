@@ -55,17 +55,6 @@ static struct xtcp_info info_of(int fd)
 	return info;
 }
 
-/* Bytes readable within @ms, without consuming them. */
-static int readable_within(int fd, int ms)
-{
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-	char buf[4096];
-
-	if (poll(&p, 1, ms) <= 0)
-		return 0;
-	return recv(fd, buf, sizeof(buf), MSG_PEEK | MSG_DONTWAIT);
-}
-
 struct sender {
 	int fd;
 	size_t len;

@@ -70,6 +70,7 @@
 #include <unistd.h>
 
 #include "xtcp_param.h"
+#include "xtcp_tun.h"
 
 #define LOCAL_IP	"192.0.2.1"
 #define REMOTE_IP	"192.0.2.2"
@@ -167,41 +168,9 @@ static int fail_line(int line, const char *fmt, ...)
 
 /* ---- checksums and packets ---------------------------------------- */
 
-static uint32_t csum_add(uint32_t sum, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-
-	while (len > 1) {
-		sum += (p[0] << 8) | p[1];
-		p += 2;
-		len -= 2;
-	}
-	if (len)
-		sum += p[0] << 8;
-	return sum;
-}
-
-static uint16_t csum_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return ~sum;
-}
-
 static uint16_t seg_csum(uint32_t saddr, uint32_t daddr, const void *seg, size_t len)
 {
-	uint32_t sum = 0;
-	unsigned char ph[12];
-
-	memcpy(ph, &saddr, 4);
-	memcpy(ph + 4, &daddr, 4);
-	ph[8] = 0;
-	ph[9] = ipproto;
-	ph[10] = len >> 8;
-	ph[11] = len;
-	sum = csum_add(sum, ph, sizeof(ph));
-	sum = csum_add(sum, seg, len);
-	return htons(csum_fold(sum));
+	return xtcp_seg_csum(saddr, daddr, ipproto, seg, len);
 }
 
 static void flags_str(int f, char *out)
@@ -877,71 +846,11 @@ static void abort_all(void)
 	}
 }
 
-static int tun_open(void)
-{
-	struct ifreq ifr = { 0 };
-	int fd = open("/dev/net/tun", O_RDWR);
-
-	if (fd < 0)
-		return -1;
-	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "xtun0");
-	if (ioctl(fd, TUNSETIFF, &ifr)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* Set @ifname's IPv4 address (with @mask) if @addr, and bring it up. */
-static int if_up(int fd, const char *ifname, const char *addr, const char *mask)
-{
-	struct ifreq ifr = { 0 };
-	struct sockaddr_in *sin = (struct sockaddr_in *)&ifr.ifr_addr;
-
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
-	if (addr) {
-		sin->sin_family = AF_INET;
-		inet_pton(AF_INET, addr, &sin->sin_addr);
-		if (ioctl(fd, SIOCSIFADDR, &ifr))
-			return -1;
-		inet_pton(AF_INET, mask, &sin->sin_addr);
-		if (ioctl(fd, SIOCSIFNETMASK, &ifr))
-			return -1;
-	}
-	if (ioctl(fd, SIOCGIFFLAGS, &ifr))
-		return -1;
-	ifr.ifr_flags |= IFF_UP;
-	return ioctl(fd, SIOCSIFFLAGS, &ifr);
-}
-
-/*
- * A fresh namespace: lo up, xtun0 up with 192.0.2.1/24, no IPv6 (no
- * router solicitations among the segments).  Done with ioctls: running
- * ip(8) costs seconds per script on the debug kernel.
- */
+/* A fresh namespace with xtun0 at 192.0.2.1 (xtcp_tun.h). */
 static int setup_netns(void)
 {
-	FILE *f;
-	int fd, rc;
-
-	if (unshare(CLONE_NEWNET))
-		return -1;
-	f = fopen("/proc/sys/net/ipv6/conf/default/disable_ipv6", "w");
-	if (f) {
-		fputs("1\n", f);
-		fclose(f);
-	}
-	tun_fd = tun_open();
-	if (tun_fd < 0)
-		return -1;
-	fd = socket(AF_INET, SOCK_DGRAM, 0);
-	if (fd < 0)
-		return -1;
-	rc = if_up(fd, "lo", NULL, NULL) ||
-	     if_up(fd, "xtun0", LOCAL_IP, "255.255.255.0");
-	close(fd);
-	return rc ? -1 : 0;
+	tun_fd = tun_netns_setup("xtun0", LOCAL_IP);
+	return tun_fd < 0 ? -1 : 0;
 }
 
 static int load(const char *path, struct line *lines, int *n, char *skip, size_t skiplen,

@@ -98,6 +98,10 @@ static void xtcp_proc_sock(struct sock *sk, void *arg)
  * pieces: one record per bind-table bucket (position 0 is the header),
  * shown under that bucket's lock alone; empty buckets are skipped.
  */
+/* Bucket i is record i + 2: 1 is SEQ_START_TOKEN, 0 the end. */
+#define XTCP_PROC_REC(i)	((void *)(uintptr_t)((i) + 2))
+#define XTCP_PROC_BUCKET(v)	((int)((uintptr_t)(v) - 2))
+
 static void *xtcp_proc_find(loff_t *pos)
 {
 	unsigned int i;
@@ -105,7 +109,7 @@ static void *xtcp_proc_find(loff_t *pos)
 	for (i = *pos - 1; i < xtcp_bind_buckets(); i++) {
 		if (xtcp_bind_bucket_used(i)) {
 			*pos = i + 1;
-			return (void *)(uintptr_t)(i + 1);
+			return XTCP_PROC_REC(i);
 		}
 	}
 	*pos = xtcp_bind_buckets() + 1;
@@ -144,7 +148,7 @@ static int xtcp_proc_show(struct seq_file *seq, void *v)
 		seq_puts(seq, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode state\n");
 		return 0;
 	}
-	bucket = (uintptr_t)v - 1;
+	bucket = XTCP_PROC_BUCKET(v);
 	if (bucket == st->bucket)
 		st->n = st->bucket_n;
 	st->bucket = bucket;

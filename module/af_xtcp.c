@@ -4,7 +4,8 @@
  * and the proto_ops that the socket syscalls land in.
  *
  * Load order (unload is the reverse): port tables, per-namespace state,
- * the struct proto, the IP protocol handler, the family.  The family
+ * the memory accounting and net.xtcp.mem, the struct proto, the IP
+ * protocol handler, the family.  The family
  * goes last so that no socket exists before everything it needs does.
  */
 #include <linux/module.h>
@@ -131,9 +132,16 @@ static int __init xtcp_init(void)
 	err = xtcp_netns_init();
 	if (err)
 		goto err_tw;
-	err = proto_register(&xtcp_proto, 1);
+	err = xtcp_mem_proto_init(&xtcp_proto, xtcp_pernet(&init_net)->rmem,
+				  xtcp_pernet(&init_net)->wmem);
 	if (err)
 		goto err_netns;
+	err = xtcp_mem_sysctl_init();
+	if (err)
+		goto err_mem;
+	err = proto_register(&xtcp_proto, 1);
+	if (err)
+		goto err_mem_sysctl;
 	err = xtcp_input_init();
 	if (err)
 		goto err_proto;
@@ -152,6 +160,10 @@ err_input:
 	xtcp_input_exit();
 err_proto:
 	proto_unregister(&xtcp_proto);
+err_mem_sysctl:
+	xtcp_mem_sysctl_exit();
+err_mem:
+	xtcp_mem_proto_exit();
 err_netns:
 	xtcp_netns_exit();
 err_tw:
@@ -177,6 +189,8 @@ static void __exit xtcp_exit(void)
 	sock_unregister(xtcp_family);
 	xtcp_input_exit();
 	proto_unregister(&xtcp_proto);
+	xtcp_mem_sysctl_exit();
+	xtcp_mem_proto_exit();
 	xtcp_netns_exit();
 	xtcp_tw_exit();
 	xtcp_hash_exit();

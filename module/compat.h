@@ -12,6 +12,7 @@
 
 #include <linux/sysctl.h>
 #include <net/net_namespace.h>
+#include <net/tcp.h>
 
 /* 6.12 moved the unaligned accessors to <linux/unaligned.h>. */
 #ifdef XTCP_HAVE_LINUX_UNALIGNED_H
@@ -19,6 +20,25 @@
 #else
 #include <asm/unaligned.h>
 #endif
+
+/* 6.10 moved the memory accounting helpers to <net/proto_memory.h>. */
+#ifdef XTCP_HAVE_PROTO_MEMORY_H
+#include <net/proto_memory.h>
+#endif
+
+/*
+ * 6.8 made __cookie_v4_check() read the cookie from th->ack_seq
+ * itself.  Return: the MSS the cookie holds, or 0.
+ */
+static inline int xtcp_cookie_v4_check(const struct iphdr *iph,
+				       const struct tcphdr *th)
+{
+#ifdef XTCP_HAVE_COOKIE_CHECK_2ARGS
+	return __cookie_v4_check(iph, th);
+#else
+	return __cookie_v4_check(iph, th, ntohl(th->ack_seq) - 1);
+#endif
+}
 
 /* 6.11 made the ctl_table argument of proc handlers const. */
 #ifdef XTCP_HAVE_CONST_CTL_TABLE

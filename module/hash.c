@@ -28,6 +28,8 @@
  * holds a reference on the entry.
  */
 #include <linux/jhash.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
 #include <linux/prandom.h>
 #include <linux/random.h>
 #include <linux/vmalloc.h>
@@ -35,6 +37,7 @@
 
 #include "xtcp.h"
 
+/* Bind and listen tables: keyed by port, so a fixed size does. */
 #define XTCP_HASH_BITS 12
 #define XTCP_HASH_SIZE BIT(XTCP_HASH_BITS)
 
@@ -51,6 +54,8 @@ struct xtcp_bucket {
 static struct xtcp_bucket *xtcp_bhash;
 static struct xtcp_bucket *xtcp_chash;
 static struct xtcp_bucket *xtcp_lhash;
+/* Conn table buckets: sized by memory at load (xtcp_hash_init()). */
+static unsigned int xtcp_chash_size __ro_after_init;
 
 static unsigned int xtcp_porthash(const struct net *net, u16 port)
 {
@@ -62,7 +67,7 @@ static unsigned int xtcp_connhash(const struct net *net, __be32 laddr,
 {
 	return jhash_3words((__force u32)laddr, (__force u32)raddr,
 			    (u32)lport << 16 | (__force u32)rport,
-			    net_hash_mix(net)) & (XTCP_HASH_SIZE - 1);
+			    net_hash_mix(net)) & (xtcp_chash_size - 1);
 }
 
 static bool xtcp_addr_overlap(const struct sock *a, const struct sock *b)
@@ -72,13 +77,6 @@ static bool xtcp_addr_overlap(const struct sock *a, const struct sock *b)
 	return !x || !y || x == y;
 }
 
-/*
- * Would binding @sk to @port clash with @other?  Linux TCP's rule:
- * entries on one port clash when their addresses and devices overlap,
- * unless both set SO_REUSEPORT (xtcp_reuseport_ok()), or both set
- * SO_REUSEADDR and the one there is not listening.  A TIME_WAIT entry
- * yields to any SO_REUSEADDR socket.
- */
 /*
  * SO_REUSEPORT: sockets of one user that all set it share a port, bound
  * or listening (TCP's rule; a TIME_WAIT entry has no owner and yields
@@ -93,6 +91,13 @@ static bool xtcp_reuseport_ok(const struct sock *sk, const struct sock *other)
 	return uid_eq(sk->sk_uid, other->sk_uid);
 }
 
+/*
+ * Would binding @sk to @port clash with @other?  Linux TCP's rule:
+ * entries on one port clash when their addresses and devices overlap,
+ * unless both set SO_REUSEPORT (xtcp_reuseport_ok()), or both set
+ * SO_REUSEADDR and the one there is not listening.  A TIME_WAIT entry
+ * yields to any SO_REUSEADDR socket.
+ */
 static bool xtcp_bind_conflict(const struct sock *sk, const struct sock *other)
 {
 	if (sk == other || !net_eq(sock_net(sk), sock_net(other)))
@@ -126,7 +131,8 @@ static bool xtcp_port_busy(struct xtcp_bucket *b, const struct sock *sk,
 	return false;
 }
 
-static void xtcp_bind_link(struct sock *sk, struct xtcp_bucket *b, u16 port)
+static void xtcp_bind_link(struct sock *sk, struct xtcp_bucket *b, u16 port,
+			   bool shared)
 {
 	struct inet_sock *inet = inet_sk(sk);
 
@@ -134,6 +140,27 @@ static void xtcp_bind_link(struct sock *sk, struct xtcp_bucket *b, u16 port)
 	inet->inet_sport = htons(port);
 	sk_add_bind_node(sk, &b->chain);
 	xtcp_sk(sk)->bhash = b - xtcp_bhash;
+	xtcp_sk(sk)->port_shared = shared;
+}
+
+/*
+ * May connect() share @port with what holds it?  Only with other
+ * connections whose ports connect() chose (and their TIME_WAIT
+ * objects): a port someone bound or listens on is theirs.  Whether the
+ * 4-tuple is free is for the conn table to say.  Bucket lock held.
+ */
+static bool xtcp_port_shareable(struct xtcp_bucket *b, const struct sock *sk,
+				u16 port)
+{
+	struct sock *other;
+
+	sk_for_each_bound(other, &b->chain) {
+		if (other->sk_num != port || !net_eq(sock_net(other), sock_net(sk)))
+			continue;
+		if (xtcp_sk_fullsock(other) && !xtcp_sk(other)->port_shared)
+			return false;
+	}
+	return true;
 }
 
 /* Try to take @port for @sk; 0 or -EADDRINUSE. */
@@ -144,7 +171,7 @@ static int xtcp_try_port(struct sock *sk, u16 port, bool exclusive)
 
 	spin_lock_bh(&b->lock);
 	if (!xtcp_port_busy(b, sk, port, exclusive)) {
-		xtcp_bind_link(sk, b, port);
+		xtcp_bind_link(sk, b, port, false);
 		err = 0;
 	}
 	spin_unlock_bh(&b->lock);
@@ -158,8 +185,9 @@ static int xtcp_try_port(struct sock *sk, u16 port, bool exclusive)
  * @port: local port in host order, or 0 for an ephemeral one taken
  *	from net.xtcp.ip_local_port_range.
  *
- * An ephemeral port is one that nothing of the namespace holds, so a
- * connect() from it has a unique 4-tuple whatever the peer.
+ * An ephemeral port here (bind() or listen() with port 0) is one that
+ * nothing of the namespace holds; connect() chooses its own with
+ * xtcp_hash_connect().
  *
  * Return: 0, or -EADDRINUSE when the port (or every ephemeral port)
  * is taken.
@@ -203,7 +231,7 @@ void xtcp_bind_inherit(struct sock *child, const struct sock *parent)
 	struct xtcp_bucket *b = &xtcp_bhash[xtcp_sk(parent)->bhash];
 
 	spin_lock(&b->lock);
-	xtcp_bind_link(child, b, parent->sk_num);
+	xtcp_bind_link(child, b, parent->sk_num, false);
 	spin_unlock(&b->lock);
 }
 
@@ -278,6 +306,7 @@ void xtcp_unbind(struct sock *sk)
 	inet_sk(sk)->inet_num = 0;
 	inet_sk(sk)->inet_sport = 0;
 	xs->bhash = -1;
+	xs->port_shared = false;
 	spin_unlock_bh(&b->lock);
 }
 
@@ -315,6 +344,55 @@ out:
 }
 
 /**
+ * xtcp_hash_connect() - choose an ephemeral port for connect() and
+ *	enter the connection in the conn table.
+ * @sk: the socket, locked, unbound, with its source address and peer
+ *	set.
+ *
+ * As TCP's __inet_hash_connect(): a port is busy only for the 4-tuples
+ * that use it, so connections to different peers (or peer ports) share
+ * local ports, and a namespace can hold far more outgoing connections
+ * than net.xtcp.ip_local_port_range has ports.  A port someone bound or
+ * listens on is never shared, nor is a 4-tuple still in TIME_WAIT.  The
+ * search starts at a random offset.
+ *
+ * Return: 0, or -EADDRNOTAVAIL when every port of the range is taken
+ * for this peer.
+ */
+int xtcp_hash_connect(struct sock *sk)
+{
+	__be32 saddr = inet_sk(sk)->inet_saddr;
+	int lo, hi, n, i;
+	u32 offset;
+
+	xtcp_local_port_range(sock_net(sk), &lo, &hi);
+	n = hi - lo + 1;
+	offset = get_random_u32_below(n);
+	for (i = 0; i < n; i++) {
+		u16 port = lo + (offset + i) % n;
+		struct xtcp_bucket *b = &xtcp_bhash[xtcp_porthash(sock_net(sk), port)];
+		bool taken = false;
+
+		spin_lock_bh(&b->lock);
+		if (xtcp_port_shareable(b, sk, port)) {
+			inet_sk(sk)->inet_rcv_saddr = saddr;
+			xtcp_bind_link(sk, b, port, true);
+			taken = true;
+		}
+		spin_unlock_bh(&b->lock);
+		if (taken) {
+			if (!xtcp_hash_connection(sk))
+				return 0;
+			xtcp_unbind(sk);
+		}
+		cond_resched();
+	}
+	inet_sk(sk)->inet_rcv_saddr = 0;
+	inet_sk(sk)->inet_saddr = 0;
+	return -EADDRNOTAVAIL;
+}
+
+/**
  * xtcp_hash_listener() - enter a listening socket in the listen table.
  * @sk: the socket, locked, bound, in LISTEN.
  */
@@ -325,14 +403,14 @@ void xtcp_hash_listener(struct sock *sk)
 
 	spin_lock_bh(&b->lock);
 	sk_add_node(sk, &b->chain);
-	xtcp_sk(sk)->ehash = XTCP_HASH_SIZE + h;
+	xtcp_sk(sk)->ehash = xtcp_chash_size + h;
 	spin_unlock_bh(&b->lock);
 }
 
 static struct xtcp_bucket *xtcp_sock_bucket(int idx)
 {
-	if (idx >= (int)XTCP_HASH_SIZE)
-		return &xtcp_lhash[idx - XTCP_HASH_SIZE];
+	if (idx >= (int)xtcp_chash_size)
+		return &xtcp_lhash[idx - xtcp_chash_size];
 	return &xtcp_chash[idx];
 }
 
@@ -581,15 +659,16 @@ void xtcp_tw_collect(const struct net *net, struct hlist_head *list)
  */
 static struct lock_class_key xtcp_bhash_key, xtcp_chash_key, xtcp_lhash_key;
 
-static struct xtcp_bucket *xtcp_table_alloc(struct lock_class_key *key)
+static struct xtcp_bucket *
+xtcp_table_alloc(unsigned int size, struct lock_class_key *key)
 {
 	struct xtcp_bucket *t;
 	unsigned int i;
 
-	t = kvmalloc_array(XTCP_HASH_SIZE, sizeof(*t), GFP_KERNEL);
+	t = kvmalloc_array(size, sizeof(*t), GFP_KERNEL);
 	if (!t)
 		return NULL;
-	for (i = 0; i < XTCP_HASH_SIZE; i++) {
+	for (i = 0; i < size; i++) {
 		spin_lock_init(&t[i].lock);
 		lockdep_set_class(&t[i].lock, key);
 		INIT_HLIST_HEAD(&t[i].chain);
@@ -597,11 +676,11 @@ static struct xtcp_bucket *xtcp_table_alloc(struct lock_class_key *key)
 	return t;
 }
 
-static void xtcp_table_free(struct xtcp_bucket *t)
+static void xtcp_table_free(struct xtcp_bucket *t, unsigned int size)
 {
 	unsigned int i;
 
-	for (i = 0; i < XTCP_HASH_SIZE; i++)
+	for (i = 0; i < size; i++)
 		WARN_ON_ONCE(!hlist_empty(&t[i].chain));
 	kvfree(t);
 }
@@ -609,17 +688,26 @@ static void xtcp_table_free(struct xtcp_bucket *t)
 /**
  * xtcp_hash_init() - allocate the tables.
  *
+ * The conn table, which every segment looks up, gets a bucket per 8
+ * pages of memory (32768 with 1 GB; at least 4096, at most 2^20), so
+ * that chains stay short with as many connections and TIME_WAIT
+ * objects as memory can hold, as TCP sizes its established table by
+ * memory at boot.
+ *
  * Return: 0 or -ENOMEM.
  */
 int xtcp_hash_init(void)
 {
-	xtcp_bhash = xtcp_table_alloc(&xtcp_bhash_key);
+	xtcp_chash_size = roundup_pow_of_two(clamp_t(unsigned long,
+						     totalram_pages() / 8,
+						     XTCP_HASH_SIZE, 1UL << 20));
+	xtcp_bhash = xtcp_table_alloc(XTCP_HASH_SIZE, &xtcp_bhash_key);
 	if (!xtcp_bhash)
 		goto err;
-	xtcp_chash = xtcp_table_alloc(&xtcp_chash_key);
+	xtcp_chash = xtcp_table_alloc(xtcp_chash_size, &xtcp_chash_key);
 	if (!xtcp_chash)
 		goto err_bhash;
-	xtcp_lhash = xtcp_table_alloc(&xtcp_lhash_key);
+	xtcp_lhash = xtcp_table_alloc(XTCP_HASH_SIZE, &xtcp_lhash_key);
 	if (!xtcp_lhash)
 		goto err_chash;
 	return 0;
@@ -637,7 +725,7 @@ err:
  */
 void xtcp_hash_exit(void)
 {
-	xtcp_table_free(xtcp_lhash);
-	xtcp_table_free(xtcp_chash);
-	xtcp_table_free(xtcp_bhash);
+	xtcp_table_free(xtcp_lhash, XTCP_HASH_SIZE);
+	xtcp_table_free(xtcp_chash, xtcp_chash_size);
+	xtcp_table_free(xtcp_bhash, XTCP_HASH_SIZE);
 }

@@ -194,8 +194,7 @@ static u32 xtcp_clean_acked(struct sock *sk, u32 ack)
 				}
 			}
 			__skb_unlink(skb, &sk->sk_write_queue);
-			sk_wmem_queued_add(sk, -skb->truesize);
-			consume_skb(skb);
+			xtcp_wmem_free(sk, skb);
 			continue;
 		}
 		if (xtcp_seq_after(ack, cb->seq)) {
@@ -212,6 +211,7 @@ static u32 xtcp_clean_acked(struct sock *sk, u32 ack)
 				xtcp_sysctl(net, XTCP_SYSCTL_RTO_MAX_MS) * USEC_PER_MSEC);
 		xs->rto = DIV_ROUND_UP(xs->rtt.rto_us, USEC_PER_MSEC);
 	}
+	xtcp_sndbuf_restore(sk);
 	sk->sk_write_space(sk);
 	return acked;
 }
@@ -326,7 +326,9 @@ static int xtcp_rcv_budget(const struct sock *sk)
  * SO_RCVBUF, up to twice it, because truesize can run higher than the
  * window's estimate (half the free space) allowed for; the window then
  * stays shut until the reader drains.
- * When even that budget is spent, out-of-order data beyond @skb goes,
+ * The skb is also charged to the memory accounting (mem.c) here.
+ * When even that budget is spent, or net.xtcp.mem's hard limit refuses
+ * the memory, out-of-order data beyond @skb goes,
  * from the far end (tcp_prune_ofo_queue()): it was never acknowledged,
  * the sender still has it, and keeping it would leave no room for the
  * segment that fills the hole, stalling the connection for good.
@@ -361,7 +363,8 @@ static struct sk_buff *xtcp_rcv_charge(struct sock *sk, struct sk_buff *skb)
 		consume_skb(skb);
 		skb = n;
 	}
-	while ((int)skb->truesize > budget - atomic_read(&sk->sk_rmem_alloc)) {
+	while ((int)skb->truesize > budget - atomic_read(&sk->sk_rmem_alloc) ||
+	       !sk_rmem_schedule(sk, skb, skb->truesize)) {
 		if (!xtcp_ofo_drop_last(&xs->ofo, XTCP_SKB_CB(skb)->seq)) {
 			kfree_skb(skb);
 			return NULL;
@@ -728,6 +731,8 @@ static void xtcp_rcv_listen(struct sock *sk, struct sk_buff *skb)
 	if (th->rst)
 		goto drop;
 	if (th->ack) {
+		if (!th->syn && xtcp_listen_cookie_ack(sk, skb))
+			return;
 		xtcp_v4_send_reset(sock_net(sk), skb);
 		goto drop;
 	}

@@ -8,9 +8,11 @@
  * accept_q.  The queue keeps children in arrival order; accept() takes
  * the first one past SYN_RECV.  synq_len counts children still in
  * SYN_RECV, sk_ack_backlog the established ones not yet accepted; both
- * are bounded by the listen() backlog, and a SYN beyond either bound is
- * dropped and counted (ListenOverflows/ListenDrops), so the peer
- * retries as with TCP.
+ * are bounded by the listen() backlog.  A SYN beyond the accept queue's
+ * bound is dropped and counted (ListenOverflows/ListenDrops), so the
+ * peer retries as with TCP; one beyond the SYN queue's is answered with
+ * a SYN cookie (syncookie.c) unless net.xtcp.syncookies is 0, and the
+ * child is made only when the cookie comes back.
  *
  * Ownership: a queued child's creation reference belongs to the queue
  * until accept() hands it to the new file; a child holds a reference on
@@ -65,33 +67,31 @@ out:
 	return err;
 }
 
-/**
- * xtcp_listen_syn() - a SYN arrived at a listener: make a child.
- * @lsk: the listener, locked.
- * @skb: the SYN; the caller frees it.
+/*
+ * Make the child for a handshake to @lsk: addresses from @skb (the SYN,
+ * or the ACK of a SYN cookie), options from @opts, our ISN @iss (0: a
+ * fresh one), in SYN_RECV, hashed and on the accept queue.  Then, under
+ * the child's lock, a SYN's child sends its SYN-ACK; a cookie's child
+ * (@cookie_ack: the ACK, consumed) takes the ACK that completes it.
+ * Return: 0, or -ENOMEM (counted by the caller as a listen drop).
  */
-void xtcp_listen_syn(struct sock *lsk, struct sk_buff *skb)
+static int xtcp_child_open(struct sock *lsk, struct sk_buff *skb,
+			   const struct xtcp_opts *opts, u32 iss, u32 irs,
+			   bool cookie_ack)
 {
 	struct xtcp_sock *xl = xtcp_sk(lsk);
 	struct net *net = sock_net(lsk);
 	const struct tcphdr *th = tcp_hdr(skb);
 	const struct iphdr *iph = ip_hdr(skb);
-	u32 max = READ_ONCE(lsk->sk_max_ack_backlog);
-	struct xtcp_opts opts;
 	struct xtcp_sock *xs;
 	struct sock *sk;
 
-	if (sk_acceptq_is_full(lsk)) {
-		XTCP_INC_STATS(net, XTCP_MIB_LISTENOVERFLOWS);
-		goto drop;
-	}
-	if (READ_ONCE(xl->synq_len) > max)
-		goto drop;
-
-	/* The input path holds the listener at subclass 1, as TCP's does. */
 	sk = xtcp_sock_clone(lsk);
-	if (!sk)
-		goto drop;
+	if (!sk) {
+		if (cookie_ack)
+			kfree_skb(skb);
+		return -ENOMEM;
+	}
 	xs = xtcp_sk(sk);
 	bh_lock_sock(sk);
 	sk->sk_daddr = iph->saddr;
@@ -103,15 +103,17 @@ void xtcp_listen_syn(struct sock *lsk, struct sk_buff *skb)
 		xtcp_done(sk);
 		goto drop_child;
 	}
-	xtcp_parse_options(th, &opts);
-	xtcp_set_peer_mss(sk, opts.mss);
-	if (opts.wscale_ok && xtcp_sysctl(net, XTCP_SYSCTL_WINDOW_SCALING)) {
+	xtcp_set_peer_mss(sk, opts->mss);
+	if (opts->wscale_ok && xtcp_sysctl(net, XTCP_SYSCTL_WINDOW_SCALING)) {
 		xs->wscale_ok = true;
-		xs->snd_wscale = opts.wscale;
+		xs->snd_wscale = opts->wscale;
 		xs->rcv_wscale = xtcp_choose_wscale(sk);
 	}
-	xtcp_init_seq(sk, XTCP_SKB_CB(skb)->tw_isn);
-	xs->irs = XTCP_SKB_CB(skb)->seq;
+	if (iss)
+		xtcp_set_iss(sk, iss);
+	else
+		xtcp_init_seq(sk, XTCP_SKB_CB(skb)->tw_isn);
+	xs->irs = irs;
 	xs->rcv_nxt = xs->irs + 1;
 	xs->rcv_wup = xs->rcv_nxt;
 	xs->copied_seq = xs->rcv_nxt;
@@ -135,16 +137,92 @@ void xtcp_listen_syn(struct sock *lsk, struct sk_buff *skb)
 	spin_unlock(&xl->accept_lock);
 	XTCP_INC_STATS(net, XTCP_MIB_PASSIVEOPENS);
 
-	xtcp_send_synack(sk);
-	xtcp_timer_data_sent(sk);
+	if (cookie_ack) {
+		xs->rcv_wnd = min_t(u32, xtcp_rcv_space(sk), 65535U);
+		xtcp_rcv(sk, skb);
+	} else {
+		xtcp_send_synack(sk);
+		xtcp_timer_data_sent(sk);
+	}
 	bh_unlock_sock(sk);
-	return;
+	return 0;
 
 drop_child:
 	bh_unlock_sock(sk);
 	sock_put(sk);
+	if (cookie_ack)
+		kfree_skb(skb);
+	return -ENOMEM;
+}
+
+/**
+ * xtcp_listen_syn() - a SYN arrived at a listener: make a child, or
+ *	answer with a SYN cookie when the SYN queue is full
+ *	(net.xtcp.syncookies=1) or always (=2).
+ * @lsk: the listener, locked, BH disabled.
+ * @skb: the SYN; the caller frees it.
+ */
+void xtcp_listen_syn(struct sock *lsk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xl = xtcp_sk(lsk);
+	struct net *net = sock_net(lsk);
+	u32 max = READ_ONCE(lsk->sk_max_ack_backlog);
+	struct xtcp_opts opts;
+
+	if (sk_acceptq_is_full(lsk)) {
+		XTCP_INC_STATS(net, XTCP_MIB_LISTENOVERFLOWS);
+		goto drop;
+	}
+	if (xtcp_sysctl(net, XTCP_SYSCTL_SYNCOOKIES) == 2 ||
+	    READ_ONCE(xl->synq_len) > max) {
+		if (!xtcp_syncookie_send(lsk, skb))
+			goto drop;
+		return;
+	}
+
+	xtcp_parse_options(tcp_hdr(skb), &opts);
+	/* The input path holds the listener at subclass 1, as TCP's does. */
+	if (!xtcp_child_open(lsk, skb, &opts, 0, XTCP_SKB_CB(skb)->seq, false))
+		return;
+
 drop:
 	XTCP_INC_STATS(net, XTCP_MIB_LISTENDROPS);
+}
+
+/**
+ * xtcp_listen_cookie_ack() - an ACK without a connection arrived at a
+ *	listener: if it returns a valid SYN cookie, make the child and
+ *	let the ACK complete its handshake as any ACK of a SYN-ACK does.
+ * @lsk: the listener, locked.
+ * @skb: the ACK.
+ *
+ * A cookie child never sent a SYN-ACK of its own: the cookie was its
+ * ISN, the window of the cookie's SYN-ACK its first window, and what
+ * the cookie cannot hold (window scaling) it goes without.
+ *
+ * Return: true if @skb was consumed; false if it is no cookie (the
+ * caller resets it).
+ */
+bool xtcp_listen_cookie_ack(struct sock *lsk, struct sk_buff *skb)
+{
+	struct net *net = sock_net(lsk);
+	struct xtcp_opts opts = { };
+
+	opts.mss = xtcp_syncookie_check(lsk, skb);
+	if (!opts.mss)
+		return false;
+	if (sk_acceptq_is_full(lsk)) {
+		XTCP_INC_STATS(net, XTCP_MIB_LISTENOVERFLOWS);
+		XTCP_INC_STATS(net, XTCP_MIB_LISTENDROPS);
+		kfree_skb(skb);
+		return true;
+	}
+	local_bh_disable();
+	if (xtcp_child_open(lsk, skb, &opts, ntohl(tcp_hdr(skb)->ack_seq) - 1,
+			    XTCP_SKB_CB(skb)->seq - 1, true))
+		XTCP_INC_STATS(net, XTCP_MIB_LISTENDROPS);
+	local_bh_enable();
+	return true;
 }
 
 /**
@@ -346,6 +424,7 @@ struct sock *xtcp_accept_sk(struct sock *lsk, int flags, int *err)
 
 	lock_sock(sk);
 	xtcp_sk(sk)->parent = NULL;
+	xtcp_mem_cgroup_accept(sk);
 	release_sock(sk);
 	sock_put(lsk);
 	*err = 0;

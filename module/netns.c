@@ -51,6 +51,11 @@ const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_ABORTONDATA]		= "AbortOnData",
 	[XTCP_MIB_ABORTONMEMORY]	= "AbortOnMemory",
 	[XTCP_MIB_TIMEWAITOVERFLOW]	= "TimeWaitOverflow",
+	[XTCP_MIB_MEMORYPRESSURES]	= "MemoryPressures",
+	[XTCP_MIB_MEMORYPRESSURESMS]	= "MemoryPressuresMs",
+	[XTCP_MIB_SYNCOOKIESSENT]	= "SyncookiesSent",
+	[XTCP_MIB_SYNCOOKIESRECV]	= "SyncookiesRecv",
+	[XTCP_MIB_SYNCOOKIESFAILED]	= "SyncookiesFailed",
 };
 
 /**
@@ -140,6 +145,7 @@ static int __net_init xtcp_net_init(struct net *net)
 	xn->sysctl[XTCP_SYSCTL_ORPHAN_RETRIES] = 8;
 	xn->sysctl[XTCP_SYSCTL_MAX_ORPHANS] = 65536;
 	xn->sysctl[XTCP_SYSCTL_MAX_TW_BUCKETS] = 262144;
+	xn->sysctl[XTCP_SYSCTL_SYNCOOKIES] = 1;
 	atomic_set(&xn->tw_count, 0);
 	xn->rmem[0] = 4096;
 	xn->rmem[1] = 262144;

@@ -41,10 +41,15 @@ static int xtcp_rcvbuf(const struct sock *sk)
 u32 xtcp_rcv_space(const struct sock *sk)
 {
 	int free = xtcp_rcvbuf(sk) - atomic_read(&sk->sk_rmem_alloc);
+	u32 win;
 
 	if (free <= 0)
 		return 0;
-	return min_t(u32, free / 2, 65535U << xtcp_sk(sk)->rcv_wscale);
+	win = min_t(u32, free / 2, 65535U << xtcp_sk(sk)->rcv_wscale);
+	/* Under memory pressure, four segments at most (as TCP's ssthresh). */
+	if (sk_under_memory_pressure(sk))
+		win = min_t(u32, win, 4 * xtcp_sk(sk)->advmss);
+	return win;
 }
 
 /**
@@ -310,7 +315,7 @@ static int xtcp_split(struct sock *sk, struct sk_buff *skb, u32 len)
 	XTCP_SKB_CB(tail)->retrans = 0;
 	cb->end_seq = cb->seq + len;
 	cb->flags &= ~(TCPHDR_FIN | TCPHDR_PSH);
-	sk_wmem_queued_add(sk, tail->truesize);
+	xtcp_wmem_charge(sk, tail, true);
 	__skb_queue_after(&sk->sk_write_queue, skb, tail);
 	return 0;
 }
@@ -451,7 +456,7 @@ void xtcp_queue_fin(struct sock *sk)
 		XTCP_SKB_CB(skb)->end_seq = xs->write_seq;
 		XTCP_SKB_CB(skb)->flags = 0;
 		XTCP_SKB_CB(skb)->retrans = 0;
-		sk_wmem_queued_add(sk, skb->truesize);
+		xtcp_wmem_charge(sk, skb, true);
 		__skb_queue_tail(&sk->sk_write_queue, skb);
 		if (!xs->send_head)
 			xs->send_head = skb;
@@ -461,6 +466,48 @@ void xtcp_queue_fin(struct sock *sk)
 	xs->fin_seq = xs->write_seq;
 	xs->write_seq++;
 	xs->fin_queued = true;
+}
+
+/* Send @f from no socket, answering @in; with our MSS if @f->mss is set. */
+static void __xtcp_v4_send_reply(struct net *net, const struct sk_buff *in,
+				 struct xtcp_hdr_fields *f)
+{
+	const struct iphdr *iph = ip_hdr(in);
+	struct sock *ctl = xtcp_pernet(net)->ctl_sk;
+	struct flowi4 fl4 = {
+		.daddr = iph->saddr,
+		.saddr = iph->daddr,
+		.flowi4_proto = xtcp_ipproto,
+		.fl4_sport = f->sport,
+		.fl4_dport = f->dport,
+	};
+	struct sk_buff *skb;
+	struct tcphdr *oth;
+	struct rtable *rt;
+
+	rt = ip_route_output_key(net, &fl4);
+	if (IS_ERR(rt))
+		return;
+	if (f->mss)
+		f->mss = clamp_t(unsigned int, dst_mtu(&rt->dst) -
+				 sizeof(struct iphdr) - sizeof(struct tcphdr),
+				 88, 65495);
+	skb = xtcp_alloc_ctl(GFP_ATOMIC);
+	if (!skb) {
+		ip_rt_put(rt);
+		return;
+	}
+	oth = skb_push(skb, xtcp_header_len(f));
+	skb_reset_transport_header(skb);
+	xtcp_build_header(oth, f);
+	oth->check = xtcp_csum(iph->daddr, iph->saddr, xtcp_ipproto, oth, skb->len);
+	skb->ip_summed = CHECKSUM_NONE;
+	skb_dst_set(skb, &rt->dst);
+
+	XTCP_INC_STATS(net, XTCP_MIB_OUTSEGS);
+	if (f->flags & TCPHDR_RST)
+		XTCP_INC_STATS(net, XTCP_MIB_OUTRSTS);
+	ip_build_and_send_pkt(skb, ctl, iph->daddr, iph->saddr, NULL, 0);
 }
 
 /**
@@ -475,9 +522,7 @@ void xtcp_queue_fin(struct sock *sk)
 void xtcp_v4_send_reply(struct net *net, const struct sk_buff *in, u32 seq,
 			u32 ack, u8 flags, u16 win)
 {
-	const struct iphdr *iph = ip_hdr(in);
 	const struct tcphdr *th = tcp_hdr(in);
-	struct sock *ctl = xtcp_pernet(net)->ctl_sk;
 	struct xtcp_hdr_fields f = {
 		.sport = th->dest,
 		.dport = th->source,
@@ -486,36 +531,35 @@ void xtcp_v4_send_reply(struct net *net, const struct sk_buff *in, u32 seq,
 		.flags = flags,
 		.window = win,
 	};
-	struct flowi4 fl4 = {
-		.daddr = iph->saddr,
-		.saddr = iph->daddr,
-		.flowi4_proto = xtcp_ipproto,
-		.fl4_sport = th->dest,
-		.fl4_dport = th->source,
+
+	__xtcp_v4_send_reply(net, in, &f);
+}
+
+/**
+ * xtcp_v4_send_cookie_synack() - answer a SYN with a SYN-ACK whose
+ *	sequence number is a SYN cookie, keeping no state.
+ * @net: the namespace it arrived in.
+ * @syn: the SYN.
+ * @cookie: our ISN.
+ * @win: window to advertise (unscaled: a cookie cannot carry the scale).
+ *
+ * The MSS option is ours for the route back, as on any SYN-ACK.
+ */
+void xtcp_v4_send_cookie_synack(struct net *net, const struct sk_buff *syn,
+				u32 cookie, u16 win)
+{
+	const struct tcphdr *th = tcp_hdr(syn);
+	struct xtcp_hdr_fields f = {
+		.sport = th->dest,
+		.dport = th->source,
+		.seq = cookie,
+		.ack = ntohl(th->seq) + 1,
+		.flags = TCPHDR_SYN | TCPHDR_ACK,
+		.window = win,
+		.mss = 1,
 	};
-	struct sk_buff *skb;
-	struct tcphdr *oth;
-	struct rtable *rt;
 
-	rt = ip_route_output_key(net, &fl4);
-	if (IS_ERR(rt))
-		return;
-	skb = xtcp_alloc_ctl(GFP_ATOMIC);
-	if (!skb) {
-		ip_rt_put(rt);
-		return;
-	}
-	oth = skb_push(skb, sizeof(*oth));
-	skb_reset_transport_header(skb);
-	xtcp_build_header(oth, &f);
-	oth->check = xtcp_csum(iph->daddr, iph->saddr, xtcp_ipproto, oth, skb->len);
-	skb->ip_summed = CHECKSUM_NONE;
-	skb_dst_set(skb, &rt->dst);
-
-	XTCP_INC_STATS(net, XTCP_MIB_OUTSEGS);
-	if (flags & TCPHDR_RST)
-		XTCP_INC_STATS(net, XTCP_MIB_OUTRSTS);
-	ip_build_and_send_pkt(skb, ctl, iph->daddr, iph->saddr, NULL, 0);
+	__xtcp_v4_send_reply(net, syn, &f);
 }
 
 /**

@@ -175,6 +175,27 @@ static int xtcp_proc_snmp_show(struct seq_file *seq, void *v)
 	return 0;
 }
 
+/*
+ * /proc/net/xtcp_sockstat, /proc/net/sockstat's line for TCP: orphans
+ * (all namespaces), this namespace's TIME_WAIT objects, then the global
+ * memory accounting: sockets allocated, pages charged (as flushed from
+ * the CPUs) and whether memory pressure is on.
+ */
+static int xtcp_proc_sockstat_show(struct seq_file *seq, void *v)
+{
+	struct net *net = seq_file_single_net(seq);
+	bool pressure;
+	s64 sockets;
+	long pages;
+
+	pressure = xtcp_mem_usage(&pages, &sockets);
+	seq_printf(seq, "XTCP: orphan %lld tw %d alloc %lld mem %ld pressure %d\n",
+		   percpu_counter_sum_positive(&xtcp_orphans),
+		   atomic_read(&xtcp_pernet(net)->tw_count), sockets, pages,
+		   pressure);
+	return 0;
+}
+
 /**
  * xtcp_proc_net_init() - create a namespace's /proc/net entries.
  * @net: the namespace.
@@ -187,11 +208,18 @@ int xtcp_proc_net_init(struct net *net)
 			     sizeof(struct xtcp_proc_state)))
 		return -ENOMEM;
 	if (!proc_create_net_single("xtcp_snmp", 0444, net->proc_net,
-				    xtcp_proc_snmp_show, NULL)) {
-		remove_proc_entry("xtcp", net->proc_net);
-		return -ENOMEM;
-	}
+				    xtcp_proc_snmp_show, NULL))
+		goto err_snmp;
+	if (!proc_create_net_single("xtcp_sockstat", 0444, net->proc_net,
+				    xtcp_proc_sockstat_show, NULL))
+		goto err_sockstat;
 	return 0;
+
+err_sockstat:
+	remove_proc_entry("xtcp_snmp", net->proc_net);
+err_snmp:
+	remove_proc_entry("xtcp", net->proc_net);
+	return -ENOMEM;
 }
 
 /**
@@ -200,6 +228,7 @@ int xtcp_proc_net_init(struct net *net)
  */
 void xtcp_proc_net_exit(struct net *net)
 {
+	remove_proc_entry("xtcp_sockstat", net->proc_net);
 	remove_proc_entry("xtcp_snmp", net->proc_net);
 	remove_proc_entry("xtcp", net->proc_net);
 }

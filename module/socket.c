@@ -21,8 +21,9 @@ static void xtcp_sock_destruct(struct sock *sk)
 
 	__skb_queue_purge(&sk->sk_receive_queue);
 	__skb_queue_purge(&sk->sk_error_queue);
-	__skb_queue_purge(&sk->sk_write_queue);
+	xtcp_write_queue_purge(sk);
 	xtcp_ofo_purge(&xtcp_sk(sk)->ofo);
+	xtcp_mem_sock_destruct(sk);
 	dst_release(rcu_dereference_protected(sk->sk_dst_cache, 1));
 	kfree(rcu_dereference_protected(inet->inet_opt, 1));
 }
@@ -95,6 +96,7 @@ struct sock *xtcp_sock_alloc(struct net *net, struct socket *sock, gfp_t gfp,
 	sk->sk_rcvbuf = READ_ONCE(xtcp_pernet(net)->rmem[1]);
 	sk->sk_sndbuf = READ_ONCE(xtcp_pernet(net)->wmem[1]);
 	xtcp_sock_init_conn(sk);
+	xtcp_mem_sock_init(sk);
 	return sk;
 }
 
@@ -155,10 +157,8 @@ void xtcp_write_queue_purge(struct sock *sk)
 {
 	struct sk_buff *skb;
 
-	while ((skb = __skb_dequeue(&sk->sk_write_queue))) {
-		sk_wmem_queued_add(sk, -skb->truesize);
-		kfree_skb(skb);
-	}
+	while ((skb = __skb_dequeue(&sk->sk_write_queue)))
+		xtcp_wmem_free(sk, skb);
 	xtcp_sk(sk)->send_head = NULL;
 }
 
@@ -222,15 +222,26 @@ void xtcp_set_peer_mss(struct sock *sk, u16 peer_mss)
 void xtcp_init_seq(struct sock *sk, u32 isn)
 {
 	static siphash_key_t key;
-	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct inet_sock *inet = inet_sk(sk);
 
 	net_get_random_once(&key, sizeof(key));
-	xs->iss = isn ?: xtcp_isn_hash(&key, inet->inet_saddr, inet->inet_daddr,
-				       inet->inet_sport, inet->inet_dport,
-				       ktime_get_real_ns());
+	xtcp_set_iss(sk, isn ?: xtcp_isn_hash(&key, inet->inet_saddr,
+					      inet->inet_daddr, inet->inet_sport,
+					      inet->inet_dport, ktime_get_real_ns()));
+}
+
+/**
+ * xtcp_set_iss() - set the send side from a given ISN (a SYN cookie's).
+ * @sk: the socket, locked.
+ * @iss: the ISN.
+ */
+void xtcp_set_iss(struct sock *sk, u32 iss)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->iss = iss;
 	/* IP IDs of DF packets count from here: not from 0 for everyone. */
-	atomic_set(&inet->inet_id, get_random_u16());
+	atomic_set(&inet_sk(sk)->inet_id, get_random_u16());
 	xs->snd_una = xs->iss;
 	xs->snd_nxt = xs->iss + 1;
 	xs->write_seq = xs->iss + 1;
@@ -322,17 +333,17 @@ static int xtcp_v4_connect(struct sock *sk, const struct sockaddr_in *usin)
 	if (err)
 		goto fail;
 	if (xtcp_sk(sk)->bhash < 0) {
-		err = xtcp_bind_port(sk, inet->cork.fl.u.ip4.saddr, 0);
-		if (err)
-			goto fail;
-	} else if (!inet->inet_saddr) {
-		xtcp_bind_set_saddr(sk, inet->cork.fl.u.ip4.saddr);
+		inet->inet_saddr = inet->cork.fl.u.ip4.saddr;
+		err = xtcp_hash_connect(sk);
+	} else {
+		if (!inet->inet_saddr)
+			xtcp_bind_set_saddr(sk, inet->cork.fl.u.ip4.saddr);
+		err = xtcp_hash_connection(sk);
 	}
-	/* The route was chosen before the port; fix its flow's port. */
-	inet->cork.fl.u.ip4.fl4_sport = inet->inet_sport;
-	err = xtcp_hash_connection(sk);
 	if (err)
 		goto fail;
+	/* The route was chosen before the port; fix its flow's port. */
+	inet->cork.fl.u.ip4.fl4_sport = inet->inet_sport;
 
 	xtcp_init_seq(sk, 0);
 	xtcp_sk(sk)->wscale_ok = xtcp_sysctl(net, XTCP_SYSCTL_WINDOW_SCALING);
@@ -686,8 +697,12 @@ int xtcp_release(struct socket *sock)
 
 	sock_orphan(sk);
 	xtcp_orphan_count(sk);
-	/* Too many orphans (net.xtcp.max_orphans): reset this one, as TCP. */
-	if (sk->sk_state != XTCP_CLOSE && xtcp_too_many_orphans(sock_net(sk))) {
+	/*
+	 * Too many orphans (net.xtcp.max_orphans), or memory past its
+	 * hard limit with data to send: reset this one, as TCP.
+	 */
+	if (sk->sk_state != XTCP_CLOSE &&
+	    (xtcp_too_many_orphans(sock_net(sk)) || xtcp_out_of_memory(sk))) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ABORTONMEMORY);
 		xtcp_abort(sk, 0, true);
 	}

@@ -71,12 +71,15 @@ static int xtcp_append_new(struct sock *sk, struct msghdr *msg, size_t len)
 		kfree_skb(skb);
 		return -EFAULT;
 	}
+	if (!xtcp_wmem_charge(sk, skb, false)) {
+		kfree_skb(skb);
+		return -ENOBUFS;
+	}
 	XTCP_SKB_CB(skb)->seq = xs->write_seq;
 	XTCP_SKB_CB(skb)->end_seq = xs->write_seq + n;
 	XTCP_SKB_CB(skb)->flags = 0;
 	XTCP_SKB_CB(skb)->retrans = 0;
 	xs->write_seq += n;
-	sk_wmem_queued_add(sk, skb->truesize);
 	__skb_queue_tail(&sk->sk_write_queue, skb);
 	if (!xs->send_head)
 		xs->send_head = skb;
@@ -142,8 +145,9 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 			n = xtcp_append_new(sk, msg, len - copied);
 			if (n == -ENOBUFS) {
 				/*
-				 * No memory for a segment: wait a little
-				 * and retry, up to SO_SNDTIMEO, as TCP's
+				 * No memory for a segment (allocation, or
+				 * net.xtcp.mem): wait a little and retry,
+				 * up to SO_SNDTIMEO, as TCP's
 				 * sk_stream_wait_memory() does.
 				 */
 				set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);

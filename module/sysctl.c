@@ -26,12 +26,17 @@
  *                        resets instead of closing gracefully (65536)
  *   max_tw_buckets       TIME_WAIT objects past which a connection
  *                        closes without one (262144)
+ *   syncookies           SYN cookies: 0 never, 1 when a listener's SYN
+ *                        queue overflows (1), 2 for every SYN
  *   rmem, wmem           "min default max" buffer bytes, like tcp_rmem:
  *                        the default is a new socket's SO_RCVBUF or
  *                        SO_SNDBUF; rmem's max caps the receive buffer
  *                        and sizes the window scale.  min is kept for
  *                        the shape of tcp_rmem; nothing goes below
  *                        the core's SOCK_MIN_RCVBUF anyway.
+ *
+ * net.xtcp.mem, "min pressure max" pages of all sockets together, is
+ * global and lives in the initial namespace only (mem.c).
  */
 #include <linux/slab.h>
 #include <linux/sysctl.h>
@@ -44,6 +49,7 @@ static int xtcp_one = 1;
 static int xtcp_retries_max = 127;
 static int xtcp_ms_max = 3600 * 1000;
 static int xtcp_zero;
+static int xtcp_two = 2;
 static int xtcp_keep_max = 32767;	/* MAX_TCP_KEEPIDLE */
 static int xtcp_keepcnt_max = 127;	/* MAX_TCP_KEEPCNT */
 static int xtcp_buf_min = SOCK_MIN_RCVBUF;
@@ -153,6 +159,7 @@ static struct ctl_table xtcp_sysctl_template[] = {
 	XTCP_INT("orphan_retries", XTCP_SYSCTL_ORPHAN_RETRIES, &xtcp_one, &xtcp_retries_max),
 	XTCP_INT("max_orphans", XTCP_SYSCTL_MAX_ORPHANS, &xtcp_zero, &xtcp_int_max),
 	XTCP_INT("max_tw_buckets", XTCP_SYSCTL_MAX_TW_BUCKETS, &xtcp_zero, &xtcp_int_max),
+	XTCP_INT("syncookies", XTCP_SYSCTL_SYNCOOKIES, &xtcp_zero, &xtcp_two),
 	XTCP_MEM("rmem", rmem),
 	XTCP_MEM("wmem", wmem),
 	{ }

@@ -109,8 +109,9 @@ static void xtcp_give_up(struct sock *sk, bool send_rst)
  * Retransmissions or window probes are spent: retries2 for every
  * connection, and for an orphan also orphan_retries (counted in
  * backoffs, which a peer answering probes with a zero window does not
- * reset), or at once when there are too many orphans.  So a closed
- * socket is gone within a bounded time whatever its peer does.
+ * reset), or at once when there are too many orphans or memory is past
+ * net.xtcp.mem's hard limit.  So a closed socket is gone within a
+ * bounded time whatever its peer does.
  */
 static bool xtcp_retries_spent(struct sock *sk, u32 count)
 {
@@ -122,7 +123,7 @@ static bool xtcp_retries_spent(struct sock *sk, u32 count)
 		return false;
 	if (xtcp_sk(sk)->retries >= xtcp_sysctl(net, XTCP_SYSCTL_ORPHAN_RETRIES))
 		return true;
-	if (xtcp_too_many_orphans(net)) {
+	if (xtcp_too_many_orphans(net) || xtcp_out_of_memory(sk)) {
 		XTCP_INC_STATS(net, XTCP_MIB_ABORTONMEMORY);
 		return true;
 	}

@@ -39,6 +39,7 @@
 
 #include "../uapi/linux/xtcp.h"
 #include "compat.h"
+#include "wire.h"
 
 /* Module parameters, fixed after load (af_xtcp.c). */
 extern int xtcp_family;
@@ -162,6 +163,9 @@ static inline bool xtcp_ofo_empty(const struct xtcp_ofo *q)
  * @inet: the IPv4 socket it extends; must be first.  inet_num is the
  *	local port (host order), inet_rcv_saddr the bound address.
  * @bhash: bind table bucket we sit in, or -1.  Under the bucket lock.
+ * @port_shared: the port was chosen by connect() and is shared with
+ *	other connections of different 4-tuples (hash.c).  Under the
+ *	bind bucket lock.
  * @ehash: connection (or listener) table bucket, or -1.  Under the
  *	bucket lock.  Membership holds a socket reference.
  * @iss: initial send sequence number.
@@ -224,6 +228,9 @@ static inline bool xtcp_ofo_empty(const struct xtcp_ofo *q)
  *	@in_acceptq of children.  Taken after a child's socket lock.
  * @accept_q: listener: children, SYN_RECV and established, in order.
  * @synq_len: listener: children still in SYN_RECV.
+ * @last_cookie: listener: jiffies of the last SYN cookie sent, or 0:
+ *	with net.xtcp.syncookies=1 a cookie ACK is taken only within
+ *	two minutes of one (TCP's tcp_synq_no_recent_overflow()).
  * @parent: child: the listener that holds us on its queue, or NULL.
  *	Changes only under the child's socket lock; holds a reference on
  *	the listener.
@@ -239,6 +246,7 @@ static inline bool xtcp_ofo_empty(const struct xtcp_ofo *q)
 struct xtcp_sock {
 	struct inet_sock inet;
 	int bhash;
+	bool port_shared;
 	int ehash;
 
 	u32 iss;
@@ -298,6 +306,7 @@ struct xtcp_sock {
 	spinlock_t accept_lock;	/* see above */
 	struct list_head accept_q;
 	u32 synq_len;
+	unsigned long last_cookie;
 	struct sock *parent;
 	struct list_head accept_node;
 	u8 in_acceptq;
@@ -377,18 +386,6 @@ static inline bool xtcp_sk_fullsock(const struct sock *sk)
 	return READ_ONCE(sk->sk_state) != XTCP_TIME_WAIT;
 }
 
-/**
- * struct xtcp_opts - options of a received segment that xtcp acts on.
- * @mss: MSS option (SYN only); 0 when absent.
- * @wscale: window-scale shift (SYN only), capped at 14.
- * @wscale_ok: the window-scale option was present (SYN only).
- */
-struct xtcp_opts {
-	u16 mss;
-	u8 wscale;
-	bool wscale_ok;
-};
-
 /*
  * Counters, per namespace and per CPU.  The names are printed by
  * /proc/net/xtcp_snmp in this order.
@@ -432,6 +429,11 @@ enum xtcp_mib_field {
 	XTCP_MIB_ABORTONDATA,
 	XTCP_MIB_ABORTONMEMORY,
 	XTCP_MIB_TIMEWAITOVERFLOW,
+	XTCP_MIB_MEMORYPRESSURES,
+	XTCP_MIB_MEMORYPRESSURESMS,
+	XTCP_MIB_SYNCOOKIESSENT,
+	XTCP_MIB_SYNCOOKIESRECV,
+	XTCP_MIB_SYNCOOKIESFAILED,
 	XTCP_MIB_MAX
 };
 
@@ -472,6 +474,8 @@ struct xtcp_mib {
  *	of all namespaces past which a closing socket is reset instead.
  * @XTCP_SYSCTL_MAX_TW_BUCKETS: TIME_WAIT objects of the namespace past
  *	which a connection closes without one.
+ * @XTCP_SYSCTL_SYNCOOKIES: 0 never, 1 when a SYN queue overflows, 2
+ *	always answer SYNs with SYN cookies (syncookie.c).
  * @XTCP_SYSCTL_MAX: count.
  */
 enum xtcp_sysctl_id {
@@ -493,6 +497,7 @@ enum xtcp_sysctl_id {
 	XTCP_SYSCTL_ORPHAN_RETRIES,
 	XTCP_SYSCTL_MAX_ORPHANS,
 	XTCP_SYSCTL_MAX_TW_BUCKETS,
+	XTCP_SYSCTL_SYNCOOKIES,
 	XTCP_SYSCTL_MAX
 };
 
@@ -538,6 +543,8 @@ struct xtcp_net *xtcp_pernet(const struct net *net);
 	this_cpu_inc(xtcp_pernet(net)->mib->mibs[field])
 #define XTCP_DEC_STATS(net, field) \
 	this_cpu_dec(xtcp_pernet(net)->mib->mibs[field])
+#define XTCP_ADD_STATS(net, field, val) \
+	this_cpu_add(xtcp_pernet(net)->mib->mibs[field], val)
 /* Read one net.xtcp.* integer of @net (&enum xtcp_sysctl_id @id). */
 #define xtcp_sysctl(net, id) READ_ONCE(xtcp_pernet(net)->sysctl[(id)])
 
@@ -563,6 +570,7 @@ void xtcp_write_queue_purge(struct sock *sk);
 int xtcp_route(struct sock *sk);
 void xtcp_set_peer_mss(struct sock *sk, u16 peer_mss);
 void xtcp_init_seq(struct sock *sk, u32 isn);
+void xtcp_set_iss(struct sock *sk, u32 iss);
 int xtcp_bind(struct socket *sock, struct sockaddr *uaddr, int addr_len);
 int xtcp_connect(struct socket *sock, struct sockaddr *uaddr, int addr_len,
 		 int flags);
@@ -581,6 +589,7 @@ int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len, int flags)
 /* listen.c */
 int xtcp_listen(struct socket *sock, int backlog);
 void xtcp_listen_syn(struct sock *lsk, struct sk_buff *skb);
+bool xtcp_listen_cookie_ack(struct sock *lsk, struct sk_buff *skb);
 void xtcp_child_established(struct sock *sk);
 void xtcp_child_drop(struct sock *sk);
 void xtcp_listen_stop(struct sock *lsk);
@@ -620,6 +629,8 @@ void xtcp_retransmit_head(struct sock *sk);
 void xtcp_queue_fin(struct sock *sk);
 void xtcp_v4_send_reply(struct net *net, const struct sk_buff *in, u32 seq,
 			u32 ack, u8 flags, u16 win);
+void xtcp_v4_send_cookie_synack(struct net *net, const struct sk_buff *syn,
+				u32 cookie, u16 win);
 void xtcp_v4_send_reset(struct net *net, const struct sk_buff *in);
 
 /* timer.c */
@@ -680,6 +691,7 @@ void xtcp_bind_set_saddr(struct sock *sk, __be32 saddr);
 int xtcp_listen_start(struct sock *sk);
 void xtcp_unbind(struct sock *sk);
 int xtcp_hash_connection(struct sock *sk);
+int xtcp_hash_connect(struct sock *sk);
 void xtcp_hash_listener(struct sock *sk);
 void xtcp_unhash(struct sock *sk);
 void xtcp_tw_hash(struct xtcp_tw *tw, struct sock *sk);
@@ -710,6 +722,24 @@ void xtcp_netns_exit(void);
 void xtcp_local_port_range(const struct net *net, int *lo, int *hi);
 void xtcp_port_range_read(struct xtcp_net *xn, int *lo, int *hi);
 
+/* mem.c */
+int xtcp_mem_proto_init(struct proto *prot, int *rmem, int *wmem);
+void xtcp_mem_proto_exit(void);
+int xtcp_mem_sysctl_init(void);
+void xtcp_mem_sysctl_exit(void);
+void xtcp_mem_sock_init(struct sock *sk);
+void xtcp_mem_sock_destruct(struct sock *sk);
+bool xtcp_mem_usage(long *pages, s64 *sockets);
+bool xtcp_out_of_memory(const struct sock *sk);
+bool xtcp_wmem_charge(struct sock *sk, struct sk_buff *skb, bool force);
+void xtcp_wmem_free(struct sock *sk, struct sk_buff *skb);
+void xtcp_sndbuf_restore(struct sock *sk);
+void xtcp_mem_cgroup_accept(struct sock *sk);
+
+/* syncookie.c */
+bool xtcp_syncookie_send(struct sock *lsk, struct sk_buff *skb);
+u16 xtcp_syncookie_check(struct sock *lsk, struct sk_buff *skb);
+
 /* sysctl.c */
 int xtcp_sysctl_net_init(struct net *net);
 void xtcp_sysctl_net_exit(struct net *net);
@@ -718,56 +748,5 @@ void xtcp_sysctl_net_exit(struct net *net);
 const char *xtcp_state_name(int state);
 int xtcp_proc_net_init(struct net *net);
 void xtcp_proc_net_exit(struct net *net);
-
-/* wire.c: pure functions on packets, covered by KUnit */
-
-/**
- * enum xtcp_hdr_verdict - result of xtcp_hdr_check().
- * @XTCP_HDR_OK: the header is well formed.
- * @XTCP_HDR_SHORT: shorter than the 20-byte fixed header.
- * @XTCP_HDR_BAD_DOFF: data offset below 5 words or past the packet.
- * @XTCP_HDR_BAD_FLAGS: a flag combination no valid segment carries
- *	(SYN with FIN or RST, or no flag at all).
- */
-enum xtcp_hdr_verdict {
-	XTCP_HDR_OK,
-	XTCP_HDR_SHORT,
-	XTCP_HDR_BAD_DOFF,
-	XTCP_HDR_BAD_FLAGS,
-};
-
-/**
- * struct xtcp_hdr_fields - what xtcp_build_header() writes.
- * @sport: source port.
- * @dport: destination port.
- * @seq: sequence number.
- * @ack: acknowledgment number.
- * @flags: TCP flag byte (TCPHDR_*).
- * @window: window field, already scaled.
- * @mss: MSS option value, or 0 for none.
- * @wscale: window-scale option value, with @wscale_ok.
- * @wscale_ok: add the window-scale option (NOP, WS: 4 bytes).
- */
-struct xtcp_hdr_fields {
-	__be16 sport;
-	__be16 dport;
-	u32 seq;
-	u32 ack;
-	u8 flags;
-	u16 window;
-	u16 mss;
-	u8 wscale;
-	bool wscale_ok;
-};
-
-enum xtcp_hdr_verdict xtcp_hdr_check(const struct tcphdr *th, unsigned int len);
-void xtcp_parse_options(const struct tcphdr *th, struct xtcp_opts *opts);
-unsigned int xtcp_header_len(const struct xtcp_hdr_fields *f);
-unsigned int xtcp_build_header(struct tcphdr *th, const struct xtcp_hdr_fields *f);
-u32 xtcp_isn_hash(const siphash_key_t *key, __be32 saddr, __be32 daddr,
-		  __be16 sport, __be16 dport, u64 clock_ns);
-bool xtcp_seq_acceptable(u32 rcv_nxt, u32 rcv_wnd, u32 seq, u32 len);
-__sum16 xtcp_csum(__be32 saddr, __be32 daddr, u8 proto, const void *seg,
-		  unsigned int len);
 
 #endif /* _XTCP_H */

@@ -5,7 +5,8 @@
  * its children die, a transmit failure with nothing in flight, socket
  * filters and IPsec policy on input, what a child inherits from its
  * listener, connect() and listen() races and corner cases, SO_RCVLOWAT
- * in poll(), SO_REUSEPORT, IP-level options and randomised IP IDs.
+ * in poll(), SO_REUSEPORT, IP-level options, randomised IP IDs and
+ * ephemeral ports shared per 4-tuple.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -552,6 +553,44 @@ TEST(ip_level_options)
 	close(cap);
 	close(cli);
 	close(srv);
+}
+
+/*
+ * connect() shares a local port among connections to different peers,
+ * as TCP does: ten ports carry thirty connections to three listeners,
+ * the eleventh to one of them finds no port (EADDRNOTAVAIL), and a
+ * port connect() shares is still refused to bind() (EADDRINUSE).
+ */
+TEST(ephemeral_ports_shared_per_peer)
+{
+	unsigned short ports[3] = { 7701, 7702, 7703 };
+	int l[3], c[30], extra, b, i, j, n = 0;
+
+	ASSERT_EQ(0, ns_sysctl("xa", "ip_local_port_range", "40000 40009"));
+	for (i = 0; i < 3; i++)
+		ASSERT_LE(0, l[i] = listener(ports[i], 16));
+	for (i = 0; i < 3; i++) {
+		for (j = 0; j < 10; j++, n++) {
+			ASSERT_LE(0, c[n] = socket_in("xa", 0));
+			ASSERT_EQ(0, connect_to(c[n], SERVER_IP, ports[i]));
+			EXPECT_LE(40000, xtcp_local_port(c[n]));
+			EXPECT_GE(40009, xtcp_local_port(c[n]));
+		}
+	}
+	extra = socket_in("xa", 0);
+	ASSERT_LE(0, extra);
+	EXPECT_EQ(-EADDRNOTAVAIL, connect_to(extra, SERVER_IP, ports[0]));
+	close(extra);
+	b = socket_in("xa", 0);
+	ASSERT_LE(0, b);
+	EXPECT_EQ(-EADDRINUSE, xtcp_bind(b, CLIENT_IP, xtcp_local_port(c[0])));
+	EXPECT_EQ(-EADDRINUSE, xtcp_bind(b, CLIENT_IP, 0));
+	close(b);
+	for (i = 0; i < n; i++)
+		close(c[i]);
+	for (i = 0; i < 3; i++)
+		close(l[i]);
+	ns_sysctl("xa", "ip_local_port_range", "32768 60999");
 }
 
 /* IP IDs of DF packets start at a random point per connection. */

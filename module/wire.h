@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The segment header as wire.c reads and writes it: pure functions on
+ * packets, no socket state, covered by KUnit.
+ */
+#ifndef _XTCP_WIRE_H
+#define _XTCP_WIRE_H
+
+#include <linux/siphash.h>
+#include <linux/tcp.h>
+
+/**
+ * struct xtcp_opts - options of a received segment that xtcp acts on.
+ * @mss: MSS option (SYN only); 0 when absent.
+ * @wscale: window-scale shift (SYN only), capped at 14.
+ * @wscale_ok: the window-scale option was present (SYN only).
+ */
+struct xtcp_opts {
+	u16 mss;
+	u8 wscale;
+	bool wscale_ok;
+};
+
+/**
+ * enum xtcp_hdr_verdict - result of xtcp_hdr_check().
+ * @XTCP_HDR_OK: the header is well formed.
+ * @XTCP_HDR_SHORT: shorter than the 20-byte fixed header.
+ * @XTCP_HDR_BAD_DOFF: data offset below 5 words or past the packet.
+ * @XTCP_HDR_BAD_FLAGS: a flag combination no valid segment carries
+ *	(SYN with FIN or RST, or no flag at all).
+ */
+enum xtcp_hdr_verdict {
+	XTCP_HDR_OK,
+	XTCP_HDR_SHORT,
+	XTCP_HDR_BAD_DOFF,
+	XTCP_HDR_BAD_FLAGS,
+};
+
+/**
+ * struct xtcp_hdr_fields - what xtcp_build_header() writes.
+ * @sport: source port.
+ * @dport: destination port.
+ * @seq: sequence number.
+ * @ack: acknowledgment number.
+ * @flags: TCP flag byte (TCPHDR_*).
+ * @window: window field, already scaled.
+ * @mss: MSS option value, or 0 for none.
+ * @wscale: window-scale option value, with @wscale_ok.
+ * @wscale_ok: add the window-scale option (NOP, WS: 4 bytes).
+ */
+struct xtcp_hdr_fields {
+	__be16 sport;
+	__be16 dport;
+	u32 seq;
+	u32 ack;
+	u8 flags;
+	u16 window;
+	u16 mss;
+	u8 wscale;
+	bool wscale_ok;
+};
+
+enum xtcp_hdr_verdict xtcp_hdr_check(const struct tcphdr *th, unsigned int len);
+void xtcp_parse_options(const struct tcphdr *th, struct xtcp_opts *opts);
+unsigned int xtcp_header_len(const struct xtcp_hdr_fields *f);
+unsigned int xtcp_build_header(struct tcphdr *th, const struct xtcp_hdr_fields *f);
+u32 xtcp_isn_hash(const siphash_key_t *key, __be32 saddr, __be32 daddr,
+		  __be16 sport, __be16 dport, u64 clock_ns);
+bool xtcp_seq_acceptable(u32 rcv_nxt, u32 rcv_wnd, u32 seq, u32 len);
+__sum16 xtcp_csum(__be32 saddr, __be32 daddr, u8 proto, const void *seg,
+		  unsigned int len);
+
+#endif /* _XTCP_WIRE_H */

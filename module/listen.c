@@ -69,8 +69,9 @@ out:
 
 /*
  * Make the child for a handshake to @lsk: addresses from @skb (the SYN,
- * or the ACK of a SYN cookie), options from @opts, our ISN @iss (0: a
- * fresh one), in SYN_RECV, hashed and on the accept queue.  Then, under
+ * or the ACK of a SYN cookie), options from @opts, our ISN @iss (the
+ * cookie; a SYN's child chooses its own), in SYN_RECV, hashed and on
+ * the accept queue.  Then, under
  * the child's lock, a SYN's child sends its SYN-ACK; a cookie's child
  * (@cookie_ack: the ACK, consumed) takes the ACK that completes it.
  * Return: 0, or -ENOMEM (counted by the caller as a listen drop).
@@ -109,8 +110,8 @@ static int xtcp_child_open(struct sock *lsk, struct sk_buff *skb,
 		xs->snd_wscale = opts->wscale;
 		xs->rcv_wscale = xtcp_choose_wscale(sk);
 	}
-	if (iss)
-		xtcp_set_iss(sk, iss);
+	if (cookie_ack)
+		xtcp_set_iss(sk, iss);	/* the cookie, which may even be 0 */
 	else
 		xtcp_init_seq(sk, XTCP_SKB_CB(skb)->tw_isn);
 	xs->irs = irs;

@@ -262,10 +262,12 @@ int main(int argc, char **argv)
 	if (i < 0 || if_up(i, "lo", NULL, NULL))
 		return fail("lo");
 	close(i);
-	/* The whole port range, and room for every TIME_WAIT object. */
-	write_proc("/proc/sys/net/ipv4/ip_local_port_range", "1024 65535");
-	write_proc("/proc/sys/net/xtcp/ip_local_port_range", "1024 65535");
+	/* A wide port range (above the listeners), room for every TIME_WAIT. */
+	write_proc("/proc/sys/net/ipv4/ip_local_port_range", "10000 65535");
+	write_proc("/proc/sys/net/xtcp/ip_local_port_range", "10000 65535");
 	write_proc("/proc/sys/net/ipv4/tcp_max_tw_buckets", "1000000");
+	/* TCP would reuse loopback TIME_WAIT tuples (xtcp never does). */
+	write_proc("/proc/sys/net/ipv4/tcp_tw_reuse", "0");
 	write_proc("/proc/sys/net/xtcp/max_tw_buckets", "1000000");
 	c = calloc(nconn > 1000 ? nconn : 1000, sizeof(int));
 	s = calloc(nconn > 1000 ? nconn : 1000, sizeof(int));

@@ -92,17 +92,7 @@ static void send_ip(const unsigned char *seg, size_t len, uint16_t frag, uint16_
 
 	if (len + sizeof(*ip) > sizeof(pkt))
 		return;
-	memset(ip, 0, sizeof(*ip));
-	ip->version = 4;
-	ip->ihl = 5;
-	ip->ttl = 64;
-	ip->protocol = ipproto;
-	ip->tot_len = htons(sizeof(*ip) + len);
-	ip->id = htons(id);
-	ip->frag_off = htons(frag);
-	ip->saddr = raddr;
-	ip->daddr = laddr;
-	ip->check = htons(csum_fold(csum_add(0, ip, sizeof(*ip))));
+	ip4_hdr_fill(ip, ipproto, raddr, laddr, len, id, frag);
 	memcpy(pkt + sizeof(*ip), seg, len);
 	if (write(tun, pkt, sizeof(*ip) + len) > 0)
 		sent++;

@@ -104,17 +104,11 @@ static size_t build_syn(unsigned char *pkt, uint32_t saddr, uint16_t sport,
 	struct tcphdr *th = (struct tcphdr *)(pkt + sizeof(*ip));
 	unsigned char *opt = (unsigned char *)(th + 1);
 	size_t len = sizeof(*th) + 8;
+	uint32_t daddr;
 
+	inet_pton(AF_INET, LOCAL_IP, &daddr);
 	memset(pkt, 0, sizeof(*ip) + len);
-	ip->version = 4;
-	ip->ihl = 5;
-	ip->ttl = 64;
-	ip->protocol = ipproto;
-	ip->tot_len = htons(sizeof(*ip) + len);
-	ip->id = htons(seq);
-	ip->saddr = saddr;
-	inet_pton(AF_INET, LOCAL_IP, &ip->daddr);
-	ip->check = htons(csum_fold(csum_add(0, ip, sizeof(*ip))));
+	ip4_hdr_fill(ip, ipproto, saddr, daddr, len, seq, 0);
 	th->source = htons(sport);
 	th->dest = htons(PORT);
 	th->seq = htonl(seq);

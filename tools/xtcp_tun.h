@@ -13,6 +13,7 @@
 #include <linux/if.h>
 #include <linux/if_tun.h>
 #include <netinet/in.h>
+#include <netinet/ip.h>
 #include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -58,6 +59,24 @@ static inline uint16_t xtcp_seg_csum(uint32_t saddr, uint32_t daddr, int proto,
 	sum = csum_add(0, ph, sizeof(ph));
 	sum = csum_add(sum, seg, len);
 	return htons(csum_fold(sum));
+}
+
+/* Fill the 20-byte IPv4 header of a packet of @payload bytes after it. */
+static inline void ip4_hdr_fill(struct iphdr *ip, int proto, uint32_t saddr,
+				uint32_t daddr, size_t payload, uint16_t id,
+				uint16_t frag)
+{
+	memset(ip, 0, sizeof(*ip));
+	ip->version = 4;
+	ip->ihl = 5;
+	ip->ttl = 64;
+	ip->protocol = proto;
+	ip->tot_len = htons(sizeof(*ip) + payload);
+	ip->id = htons(id);
+	ip->frag_off = htons(frag);
+	ip->saddr = saddr;
+	ip->daddr = daddr;
+	ip->check = htons(csum_fold(csum_add(0, ip, sizeof(*ip))));
 }
 
 static inline int tun_open(const char *name)

@@ -146,8 +146,10 @@ static void xtcp_bind_link(struct sock *sk, struct xtcp_bucket *b, u16 port,
 /*
  * May connect() share @port with what holds it?  Only with other
  * connections whose ports connect() chose (and their TIME_WAIT
- * objects): a port someone bound or listens on is theirs.  Whether the
- * 4-tuple is free is for the conn table to say.  Bucket lock held.
+ * objects): a port someone bound or listens on is theirs, even when
+ * only TIME_WAIT objects of theirs are left on it (as TCP never uses a
+ * bind bucket that bind() made).  Whether the 4-tuple is free is for
+ * the conn table to say.  Bucket lock held.
  */
 static bool xtcp_port_shareable(struct xtcp_bucket *b, const struct sock *sk,
 				u16 port)
@@ -157,7 +159,8 @@ static bool xtcp_port_shareable(struct xtcp_bucket *b, const struct sock *sk,
 	sk_for_each_bound(other, &b->chain) {
 		if (other->sk_num != port || !net_eq(sock_net(other), sock_net(sk)))
 			continue;
-		if (xtcp_sk_fullsock(other) && !xtcp_sk(other)->port_shared)
+		if (xtcp_sk_fullsock(other) ? !xtcp_sk(other)->port_shared :
+					      !XTCP_TW(other)->port_shared)
 			return false;
 	}
 	return true;
@@ -454,6 +457,7 @@ void xtcp_tw_hash(struct xtcp_tw *tw, struct sock *sk)
 	hlist_add_head(&tw->common.skc_node, &cb->chain);
 	tw->bhash = xs->bhash;
 	tw->ehash = xs->ehash;
+	tw->port_shared = xs->port_shared;
 	__sk_del_bind_node(sk);
 	xs->bhash = -1;
 	sk_del_node_init(sk);

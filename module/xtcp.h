@@ -358,6 +358,7 @@ static inline bool xtcp_seq_between(u32 a, u32 b, u32 c)
  *	xtcp_oow_rate_limited().
  * @bhash: bind table bucket.
  * @ehash: connection table bucket.
+ * @port_shared: the socket's port was one connect() shares (hash.c).
  */
 struct xtcp_tw {
 	struct sock_common common;
@@ -369,6 +370,7 @@ struct xtcp_tw {
 	u32 last_oow_ack_time;
 	int bhash;
 	int ehash;
+	bool port_shared;
 };
 
 #define XTCP_TW(sk) ((struct xtcp_tw *)(sk))

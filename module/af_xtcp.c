@@ -25,6 +25,8 @@ struct proto xtcp_proto = {
 	.name		= "XTCP",
 	.owner		= THIS_MODULE,
 	.obj_size	= sizeof(struct xtcp_sock),
+	/* Segments look sockets up under RCU (hash.c). */
+	.slab_flags	= SLAB_TYPESAFE_BY_RCU,
 	.backlog_rcv	= xtcp_rcv,
 	.release_cb	= xtcp_release_cb,
 	.keepalive	= xtcp_keepalive,
@@ -129,9 +131,12 @@ static int __init xtcp_init(void)
 	err = xtcp_tw_init();
 	if (err)
 		goto err_hash;
-	err = xtcp_netns_init();
+	err = xtcp_req_init();
 	if (err)
 		goto err_tw;
+	err = xtcp_netns_init();
+	if (err)
+		goto err_req;
 	err = xtcp_mem_proto_init(&xtcp_proto, xtcp_pernet(&init_net)->rmem,
 				  xtcp_pernet(&init_net)->wmem);
 	if (err)
@@ -166,6 +171,8 @@ err_mem:
 	xtcp_mem_proto_exit();
 err_netns:
 	xtcp_netns_exit();
+err_req:
+	xtcp_req_exit();
 err_tw:
 	xtcp_tw_exit();
 err_hash:
@@ -192,6 +199,7 @@ static void __exit xtcp_exit(void)
 	xtcp_mem_sysctl_exit();
 	xtcp_mem_proto_exit();
 	xtcp_netns_exit();
+	xtcp_req_exit();
 	xtcp_tw_exit();
 	xtcp_hash_exit();
 	percpu_counter_destroy(&xtcp_orphans);

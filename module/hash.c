@@ -6,26 +6,39 @@
  *                port: bound, listening, connected, and TIME_WAIT
  *                objects.  Decides bind() conflicts and feeds
  *                /proc/net/xtcp.  Linked through skc_bind_node.
- *   conn table   (namespace, 4-tuple) -> the connected socket or its
- *                TIME_WAIT object.  Linked through skc_node.
+ *   conn table   (namespace, 4-tuple) -> the connected socket, its
+ *                TIME_WAIT object, or the request object of a
+ *                half-open connection.  Linked through skc_nulls_node.
  *   listen table (namespace, local port) -> listening sockets.  Linked
- *                through skc_node.
+ *                through skc_nulls_node.
  *
- * A TIME_WAIT object (struct xtcp_tw) starts with a struct sock_common,
- * as a socket does, and the tables and the conflict rule use only
- * sock_common fields, so both sit in the same chains.  Entries with
- * skc_state == XTCP_TIME_WAIT are xtcp_tw; all others are sockets.
+ * A TIME_WAIT object (struct xtcp_tw) and a request object (struct
+ * xtcp_req) start with a struct sock_common, as a socket does, and the
+ * tables and the conflict rule use only sock_common fields, so they sit
+ * in the same chains; the state says which an entry is (minisock.h).
+ * Request objects are only in the conn table: the port is their
+ * listener's.
  *
  * The tables are global, hashed with the namespace mixed in, and sized
  * for IPv6 sockets to join later: addresses are compared in one place
  * (xtcp_addr_overlap() and the match helpers).
  *
  * Locking: each bucket has a spinlock, taken with BHs off in process
- * context and plainly in softirq, which protects its chain and the
- * addresses and ports of the entries in it.  No two bucket locks are
- * held at once except in xtcp_tw_hash(), which takes the bind bucket
- * and then the conn bucket.  Membership in the conn or listen table
- * holds a reference on the entry.
+ * context and plainly in softirq, which serialises changes to its chain
+ * and to the addresses and ports of the entries in it.  No two bucket
+ * locks are held at once except in xtcp_tw_hash(), which takes the bind
+ * bucket and then the conn bucket.  Membership in the conn or listen
+ * table holds a reference on the entry.
+ *
+ * Segments look up the conn and listen tables without any lock, under
+ * RCU, as TCP does (Documentation/RCU/rculist_nulls.rst): sockets and
+ * TIME_WAIT objects come from SLAB_TYPESAFE_BY_RCU caches, so an entry
+ * a reader reaches stays an object of its type even if it is freed and
+ * reused meanwhile; the reader takes a reference only if the count is
+ * not zero and then checks the keys again.  An entry that moves to
+ * another chain while a reader stands on it leads the reader to that
+ * chain's end, whose nulls value (the bucket number) says so, and the
+ * reader starts again.  The bind table is walked only under its locks.
  */
 #include <linux/jhash.h>
 #include <linux/log2.h>
@@ -42,18 +55,29 @@
 #define XTCP_HASH_SIZE BIT(XTCP_HASH_BITS)
 
 /**
- * struct xtcp_bucket - one chain of a table.
+ * struct xtcp_bucket - one chain of the bind table.
  * @lock: protects @chain and the addresses and ports of its entries.
- * @chain: entries, linked through skc_bind_node or skc_node.
+ * @chain: entries, linked through skc_bind_node.
  */
 struct xtcp_bucket {
 	spinlock_t lock;	/* see above */
 	struct hlist_head chain;
 };
 
+/**
+ * struct xtcp_rcu_bucket - one chain of a table that segments look up.
+ * @lock: serialises changes to @chain; readers walk it under RCU.
+ * @chain: entries, linked through skc_nulls_node; the nulls value that
+ *	ends it is the bucket's number.
+ */
+struct xtcp_rcu_bucket {
+	spinlock_t lock;	/* see above */
+	struct hlist_nulls_head chain;
+};
+
 static struct xtcp_bucket *xtcp_bhash;
-static struct xtcp_bucket *xtcp_chash;
-static struct xtcp_bucket *xtcp_lhash;
+static struct xtcp_rcu_bucket *xtcp_chash;
+static struct xtcp_rcu_bucket *xtcp_lhash;
 /* Conn table buckets: sized by memory at load (xtcp_hash_init()). */
 static unsigned int xtcp_chash_size __ro_after_init;
 
@@ -68,6 +92,15 @@ static unsigned int xtcp_connhash(const struct net *net, __be32 laddr,
 	return jhash_3words((__force u32)laddr, (__force u32)raddr,
 			    (u32)lport << 16 | (__force u32)rport,
 			    net_hash_mix(net)) & (xtcp_chash_size - 1);
+}
+
+/* Is @sk (a connection, TIME_WAIT or request) the one for this 4-tuple? */
+static bool xtcp_conn_match(const struct sock *sk, const struct net *net,
+			    __be32 raddr, __be16 rport, __be32 laddr, u16 lport)
+{
+	return sk->sk_daddr == raddr && sk->sk_rcv_saddr == laddr &&
+	       sk->sk_dport == rport && sk->sk_num == lport &&
+	       net_eq(sock_net(sk), net);
 }
 
 static bool xtcp_addr_overlap(const struct sock *a, const struct sock *b)
@@ -139,7 +172,7 @@ static void xtcp_bind_link(struct sock *sk, struct xtcp_bucket *b, u16 port,
 	inet->inet_num = port;
 	inet->inet_sport = htons(port);
 	sk_add_bind_node(sk, &b->chain);
-	xtcp_sk(sk)->bhash = b - xtcp_bhash;
+	xtcp_sk(sk)->bind_slot = b - xtcp_bhash;
 	xtcp_sk(sk)->port_shared = shared;
 }
 
@@ -231,7 +264,7 @@ fail:
  */
 void xtcp_bind_inherit(struct sock *child, const struct sock *parent)
 {
-	struct xtcp_bucket *b = &xtcp_bhash[xtcp_sk(parent)->bhash];
+	struct xtcp_bucket *b = &xtcp_bhash[xtcp_sk(parent)->bind_slot];
 
 	spin_lock(&b->lock);
 	xtcp_bind_link(child, b, parent->sk_num, false);
@@ -246,7 +279,7 @@ void xtcp_bind_inherit(struct sock *child, const struct sock *parent)
  */
 void xtcp_bind_set_saddr(struct sock *sk, __be32 saddr)
 {
-	struct xtcp_bucket *b = &xtcp_bhash[xtcp_sk(sk)->bhash];
+	struct xtcp_bucket *b = &xtcp_bhash[xtcp_sk(sk)->bind_slot];
 
 	spin_lock_bh(&b->lock);
 	inet_sk(sk)->inet_saddr = saddr;
@@ -269,7 +302,7 @@ void xtcp_bind_set_saddr(struct sock *sk, __be32 saddr)
  */
 int xtcp_listen_start(struct sock *sk)
 {
-	struct xtcp_bucket *b = &xtcp_bhash[xtcp_sk(sk)->bhash];
+	struct xtcp_bucket *b = &xtcp_bhash[xtcp_sk(sk)->bind_slot];
 	struct sock *other;
 	int err = 0;
 
@@ -301,14 +334,14 @@ void xtcp_unbind(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_bucket *b;
 
-	if (xs->bhash < 0)
+	if (xs->bind_slot < 0)
 		return;
-	b = &xtcp_bhash[xs->bhash];
+	b = &xtcp_bhash[xs->bind_slot];
 	spin_lock_bh(&b->lock);
 	__sk_del_bind_node(sk);
 	inet_sk(sk)->inet_num = 0;
 	inet_sk(sk)->inet_sport = 0;
-	xs->bhash = -1;
+	xs->bind_slot = -1;
 	xs->port_shared = false;
 	spin_unlock_bh(&b->lock);
 }
@@ -324,23 +357,21 @@ int xtcp_hash_connection(struct sock *sk)
 {
 	unsigned int h = xtcp_connhash(sock_net(sk), sk->sk_rcv_saddr,
 				       sk->sk_num, sk->sk_daddr, sk->sk_dport);
-	struct xtcp_bucket *b = &xtcp_chash[h];
+	struct xtcp_rcu_bucket *b = &xtcp_chash[h];
+	struct hlist_nulls_node *node;
 	struct sock *other;
 	int err = 0;
 
 	spin_lock_bh(&b->lock);
-	sk_for_each(other, &b->chain) {
-		if (net_eq(sock_net(other), sock_net(sk)) &&
-		    other->sk_num == sk->sk_num &&
-		    other->sk_rcv_saddr == sk->sk_rcv_saddr &&
-		    other->sk_daddr == sk->sk_daddr &&
-		    other->sk_dport == sk->sk_dport) {
+	sk_nulls_for_each(other, node, &b->chain) {
+		if (xtcp_conn_match(other, sock_net(sk), sk->sk_daddr,
+				    sk->sk_dport, sk->sk_rcv_saddr, sk->sk_num)) {
 			err = -EADDRNOTAVAIL;
 			goto out;
 		}
 	}
-	sk_add_node(sk, &b->chain);	/* takes the table's reference */
-	xtcp_sk(sk)->ehash = h;
+	xtcp_sk(sk)->conn_slot = h;
+	sk_nulls_add_node_rcu(sk, &b->chain);	/* the table's reference */
 out:
 	spin_unlock_bh(&b->lock);
 	return err;
@@ -402,19 +433,21 @@ int xtcp_hash_connect(struct sock *sk)
 void xtcp_hash_listener(struct sock *sk)
 {
 	unsigned int h = xtcp_porthash(sock_net(sk), sk->sk_num);
-	struct xtcp_bucket *b = &xtcp_lhash[h];
+	struct xtcp_rcu_bucket *b = &xtcp_lhash[h];
 
 	spin_lock_bh(&b->lock);
-	sk_add_node(sk, &b->chain);
-	xtcp_sk(sk)->ehash = xtcp_chash_size + h;
+	xtcp_sk(sk)->listen_slot = h;
+	sk_nulls_add_node_rcu(sk, &b->chain);
 	spin_unlock_bh(&b->lock);
 }
 
-static struct xtcp_bucket *xtcp_sock_bucket(int idx)
+static void xtcp_unhash_from(struct sock *sk, struct xtcp_rcu_bucket *b,
+			     int *slot)
 {
-	if (idx >= (int)xtcp_chash_size)
-		return &xtcp_lhash[idx - xtcp_chash_size];
-	return &xtcp_chash[idx];
+	spin_lock_bh(&b->lock);
+	sk_nulls_del_node_init_rcu(sk);
+	*slot = -1;
+	spin_unlock_bh(&b->lock);
 }
 
 /**
@@ -425,15 +458,87 @@ static struct xtcp_bucket *xtcp_sock_bucket(int idx)
 void xtcp_unhash(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct xtcp_bucket *b;
 
-	if (xs->ehash < 0)
-		return;
-	b = xtcp_sock_bucket(xs->ehash);
+	if (xs->conn_slot >= 0)
+		xtcp_unhash_from(sk, &xtcp_chash[xs->conn_slot], &xs->conn_slot);
+	if (xs->listen_slot >= 0)
+		xtcp_unhash_from(sk, &xtcp_lhash[xs->listen_slot],
+				 &xs->listen_slot);
+}
+
+/**
+ * xtcp_hash_req() - enter a request object in the conn table.
+ * @req: the request, its 4-tuple and count set.
+ *
+ * Return: 0, or -EADDRINUSE when anything holds the 4-tuple already
+ * (another CPU's request for the same SYN, say).
+ */
+int xtcp_hash_req(struct xtcp_req *req)
+{
+	struct sock_common *c = &req->common;
+	unsigned int h = xtcp_connhash(read_pnet(&c->skc_net), c->skc_rcv_saddr,
+				       c->skc_num, c->skc_daddr, c->skc_dport);
+	struct xtcp_rcu_bucket *b = &xtcp_chash[h];
+	struct hlist_nulls_node *node;
+	struct sock *other;
+	int err = 0;
+
+	spin_lock(&b->lock);
+	sk_nulls_for_each(other, node, &b->chain) {
+		if (xtcp_conn_match(other, read_pnet(&c->skc_net), c->skc_daddr,
+				    c->skc_dport, c->skc_rcv_saddr, c->skc_num)) {
+			err = -EADDRINUSE;
+			goto out;
+		}
+	}
+	req->conn_slot = h;
+	hlist_nulls_add_head_rcu(&c->skc_nulls_node, &b->chain);
+out:
+	spin_unlock(&b->lock);
+	return err;
+}
+
+/**
+ * xtcp_req_unhash() - take a request object out of the conn table.
+ * @req: the request.
+ *
+ * Return: true if this call unhashed it (and so owns the table's
+ * reference).
+ */
+bool xtcp_req_unhash(struct xtcp_req *req)
+{
+	struct xtcp_rcu_bucket *b = &xtcp_chash[req->conn_slot];
+	bool did = false;
+
 	spin_lock_bh(&b->lock);
-	sk_del_node_init(sk);
-	xs->ehash = -1;
+	if (!hlist_nulls_unhashed(&req->common.skc_nulls_node)) {
+		hlist_nulls_del_init_rcu(&req->common.skc_nulls_node);
+		did = true;
+	}
 	spin_unlock_bh(&b->lock);
+	return did;
+}
+
+/**
+ * xtcp_req_replace() - put the child a request became in its place.
+ * @req: the request, claimed by the caller; the table's reference on
+ *	it passes to the caller.
+ * @sk: the child, locked, with the request's 4-tuple; the table takes
+ *	a reference.
+ *
+ * Under the bucket lock, the child first: a lookup finds one or the
+ * other, never neither.
+ */
+void xtcp_req_replace(struct xtcp_req *req, struct sock *sk)
+{
+	struct xtcp_rcu_bucket *b = &xtcp_chash[req->conn_slot];
+
+	spin_lock(&b->lock);
+	xtcp_sk(sk)->conn_slot = req->conn_slot;
+	sk_nulls_add_node_rcu(sk, &b->chain);
+	WARN_ON_ONCE(hlist_nulls_unhashed(&req->common.skc_nulls_node));
+	hlist_nulls_del_init_rcu(&req->common.skc_nulls_node);
+	spin_unlock(&b->lock);
 }
 
 /**
@@ -448,20 +553,20 @@ void xtcp_unhash(struct sock *sk)
 void xtcp_tw_hash(struct xtcp_tw *tw, struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct xtcp_bucket *bb = &xtcp_bhash[xs->bhash];
-	struct xtcp_bucket *cb = &xtcp_chash[xs->ehash];
+	struct xtcp_bucket *bb = &xtcp_bhash[xs->bind_slot];
+	struct xtcp_rcu_bucket *cb = &xtcp_chash[xs->conn_slot];
 
 	spin_lock_bh(&bb->lock);
 	spin_lock(&cb->lock);
-	hlist_add_head(&tw->common.skc_bind_node, &bb->chain);
-	hlist_add_head(&tw->common.skc_node, &cb->chain);
-	tw->bhash = xs->bhash;
-	tw->ehash = xs->ehash;
+	tw->bind_slot = xs->bind_slot;
+	tw->conn_slot = xs->conn_slot;
 	tw->port_shared = xs->port_shared;
+	hlist_add_head(&tw->common.skc_bind_node, &bb->chain);
+	hlist_nulls_add_head_rcu(&tw->common.skc_nulls_node, &cb->chain);
 	__sk_del_bind_node(sk);
-	xs->bhash = -1;
-	sk_del_node_init(sk);
-	xs->ehash = -1;
+	xs->bind_slot = -1;
+	sk_nulls_del_node_init_rcu(sk);
+	xs->conn_slot = -1;
 	spin_unlock(&cb->lock);
 	spin_unlock_bh(&bb->lock);
 }
@@ -475,17 +580,18 @@ void xtcp_tw_hash(struct xtcp_tw *tw, struct sock *sk)
  */
 bool xtcp_tw_unhash(struct xtcp_tw *tw)
 {
-	struct xtcp_bucket *bb, *cb;
+	struct xtcp_rcu_bucket *cb;
+	struct xtcp_bucket *bb;
 	bool did = false;
 
-	if (tw->bhash < 0)
+	if (tw->bind_slot < 0)
 		return false;
-	bb = &xtcp_bhash[tw->bhash];
-	cb = &xtcp_chash[tw->ehash];
+	bb = &xtcp_bhash[tw->bind_slot];
+	cb = &xtcp_chash[tw->conn_slot];
 	spin_lock_bh(&bb->lock);
 	spin_lock(&cb->lock);
-	if (!hlist_unhashed(&tw->common.skc_node)) {
-		hlist_del_init(&tw->common.skc_node);
+	if (!hlist_nulls_unhashed(&tw->common.skc_nulls_node)) {
+		hlist_nulls_del_init_rcu(&tw->common.skc_nulls_node);
 		__hlist_del(&tw->common.skc_bind_node);
 		did = true;
 	}
@@ -494,61 +600,75 @@ bool xtcp_tw_unhash(struct xtcp_tw *tw)
 	return did;
 }
 
-static void xtcp_entry_hold(struct sock *sk)
+/**
+ * xtcp_entry_put() - drop a reference xtcp_lookup() took.
+ * @sk: the socket or TIME_WAIT object.
+ */
+void xtcp_entry_put(struct sock *sk)
 {
-	if (!xtcp_sk_fullsock(sk))
-		refcount_inc(&XTCP_TW(sk)->common.skc_refcnt);
+	if (xtcp_sk_fullsock(sk))
+		sock_put(sk);
+	else if (xtcp_sk_req(sk))
+		xtcp_req_put(XTCP_REQ(sk));
 	else
-		sock_hold(sk);
+		xtcp_tw_put(XTCP_TW(sk));
 }
 
-/**
- * xtcp_lookup() - find the socket or TIME_WAIT object for a segment.
- * @net: the namespace the segment arrived in.
- * @saddr: the segment's source address (the remote end).
- * @sport: its source port.
- * @daddr: its destination address (ours).
- * @dport: its destination port.
- * @dif: the receiving device's ifindex.
- *
- * A connection matching the 4-tuple wins; otherwise the listener on the
- * port, one bound to @daddr before one bound to INADDR_ANY.
- *
- * Return: the entry with a reference taken (release it with
- * xtcp_entry_put()), or NULL.
- */
-struct sock *xtcp_lookup(struct net *net, __be32 saddr, __be16 sport,
-			 __be32 daddr, __be16 dport, int dif)
+/* A reference on an entry reached under RCU, unless it is being freed. */
+static bool xtcp_entry_get(struct sock *sk)
 {
-	u16 lport = ntohs(dport);
-	struct xtcp_bucket *b;
-	struct sock *sk, *best = NULL;
-	int score, best_score = 0;
-	u32 hash, matches = 0;
+	return refcount_inc_not_zero(&sk->sk_refcnt);
+}
 
-	b = &xtcp_chash[xtcp_connhash(net, daddr, lport, saddr, sport)];
-	spin_lock(&b->lock);
-	sk_for_each(sk, &b->chain) {
-		if (net_eq(sock_net(sk), net) && sk->sk_num == lport &&
-		    sk->sk_rcv_saddr == daddr && sk->sk_daddr == saddr &&
-		    sk->sk_dport == sport) {
-			xtcp_entry_hold(sk);
-			spin_unlock(&b->lock);
-			return sk;
+static struct sock *xtcp_lookup_conn(struct net *net, __be32 saddr,
+				     __be16 sport, __be32 daddr, u16 lport)
+{
+	unsigned int slot = xtcp_connhash(net, daddr, lport, saddr, sport);
+	struct xtcp_rcu_bucket *b = &xtcp_chash[slot];
+	struct hlist_nulls_node *node;
+	struct sock *sk;
+
+begin:
+	sk_nulls_for_each_rcu(sk, node, &b->chain) {
+		if (!xtcp_conn_match(sk, net, saddr, sport, daddr, lport))
+			continue;
+		if (unlikely(!xtcp_entry_get(sk)))
+			continue;	/* dying: its successor may follow */
+		if (unlikely(!xtcp_conn_match(sk, net, saddr, sport, daddr,
+					      lport))) {
+			xtcp_entry_put(sk);	/* freed and reused */
+			goto begin;
 		}
+		return sk;
 	}
-	spin_unlock(&b->lock);
+	if (get_nulls_value(node) != slot)
+		goto begin;
+	return NULL;
+}
 
-	/*
-	 * Listeners sharing the port by SO_REUSEPORT each take the
-	 * connections of a share of the 4-tuples: the choice depends
-	 * only on the tuple, so every segment of one lands on the same.
-	 */
+/*
+ * Listeners sharing the port by SO_REUSEPORT each take the connections
+ * of a share of the 4-tuples: the choice depends only on the tuple, so
+ * every segment of one lands on the same.
+ */
+static struct sock *xtcp_lookup_listener(struct net *net, __be32 saddr,
+					 __be16 sport, __be32 daddr, u16 lport,
+					 int dif)
+{
+	unsigned int slot = xtcp_porthash(net, lport);
+	struct xtcp_rcu_bucket *b = &xtcp_lhash[slot];
+	struct hlist_nulls_node *node;
+	struct sock *sk, *best;
+	int score, best_score;
+	u32 hash, matches;
+
+begin:
+	best = NULL;
+	best_score = 0;
+	matches = 0;
 	hash = jhash_3words((__force u32)saddr, (__force u32)daddr,
 			    (__force u32)sport << 16 | lport, net_hash_mix(net));
-	b = &xtcp_lhash[xtcp_porthash(net, lport)];
-	spin_lock(&b->lock);
-	sk_for_each(sk, &b->chain) {
+	sk_nulls_for_each_rcu(sk, node, &b->chain) {
 		if (!net_eq(sock_net(sk), net) || sk->sk_num != lport)
 			continue;
 		if (sk->sk_bound_dev_if && sk->sk_bound_dev_if != dif)
@@ -571,10 +691,68 @@ struct sock *xtcp_lookup(struct net *net, __be32 saddr, __be16 sport,
 			hash = next_pseudo_random32(hash);
 		}
 	}
-	if (best)
-		sock_hold(best);
-	spin_unlock(&b->lock);
+	if (get_nulls_value(node) != slot)
+		goto begin;
+	if (!best || !xtcp_entry_get(best))
+		return NULL;	/* none, or it is closing */
+	if (unlikely(!net_eq(sock_net(best), net) || best->sk_num != lport)) {
+		sock_put(best);	/* freed and reused */
+		goto begin;
+	}
 	return best;
+}
+
+/**
+ * xtcp_lookup_established() - find the connection, TIME_WAIT or request
+ *	object of a 4-tuple, ignoring listeners.
+ * @net: the namespace.
+ * @saddr: the remote address.
+ * @sport: the remote port.
+ * @daddr: our address.
+ * @dport: our port.
+ *
+ * Return: the entry with a reference taken, or NULL.
+ */
+struct sock *xtcp_lookup_established(struct net *net, __be32 saddr,
+				     __be16 sport, __be32 daddr, __be16 dport)
+{
+	struct sock *sk;
+
+	rcu_read_lock();
+	sk = xtcp_lookup_conn(net, saddr, sport, daddr, ntohs(dport));
+	rcu_read_unlock();
+	return sk;
+}
+
+/**
+ * xtcp_lookup() - find the socket, TIME_WAIT or request object for a
+ *	segment.
+ * @net: the namespace the segment arrived in.
+ * @saddr: the segment's source address (the remote end).
+ * @sport: its source port.
+ * @daddr: its destination address (ours).
+ * @dport: its destination port.
+ * @dif: the receiving device's ifindex.
+ *
+ * A connection matching the 4-tuple wins; otherwise the listener on the
+ * port, one bound to @daddr before one bound to INADDR_ANY.  Takes no
+ * lock: see the top of this file.
+ *
+ * Return: the entry with a reference taken (release it with
+ * xtcp_entry_put()), or NULL.
+ */
+struct sock *xtcp_lookup(struct net *net, __be32 saddr, __be16 sport,
+			 __be32 daddr, __be16 dport, int dif)
+{
+	u16 lport = ntohs(dport);
+	struct sock *sk;
+
+	rcu_read_lock();
+	sk = xtcp_lookup_conn(net, saddr, sport, daddr, lport);
+	if (!sk)
+		sk = xtcp_lookup_listener(net, saddr, sport, daddr, lport, dif);
+	rcu_read_unlock();
+	return sk;
 }
 
 /**
@@ -640,14 +818,14 @@ void xtcp_tw_collect(const struct net *net, struct hlist_head *list)
 		spin_lock_bh(&b->lock);
 		sk_for_each_bound_safe(sk, tmp, &b->chain) {
 			struct xtcp_tw *tw = XTCP_TW(sk);
-			struct xtcp_bucket *cb;
+			struct xtcp_rcu_bucket *cb;
 
 			if (xtcp_sk_fullsock(sk) ||
 			    !net_eq(sock_net(sk), net))
 				continue;
-			cb = &xtcp_chash[tw->ehash];
+			cb = &xtcp_chash[tw->conn_slot];
 			spin_lock(&cb->lock);
-			hlist_del_init(&tw->common.skc_node);
+			hlist_nulls_del_init_rcu(&tw->common.skc_nulls_node);
 			spin_unlock(&cb->lock);
 			__hlist_del(&tw->common.skc_bind_node);
 			hlist_add_head(&tw->common.skc_bind_node, list);
@@ -663,10 +841,26 @@ void xtcp_tw_collect(const struct net *net, struct hlist_head *list)
  */
 static struct lock_class_key xtcp_bhash_key, xtcp_chash_key, xtcp_lhash_key;
 
-static struct xtcp_bucket *
-xtcp_table_alloc(unsigned int size, struct lock_class_key *key)
+static struct xtcp_bucket *xtcp_bind_table_alloc(void)
 {
 	struct xtcp_bucket *t;
+	unsigned int i;
+
+	t = kvmalloc_array(XTCP_HASH_SIZE, sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return NULL;
+	for (i = 0; i < XTCP_HASH_SIZE; i++) {
+		spin_lock_init(&t[i].lock);
+		lockdep_set_class(&t[i].lock, &xtcp_bhash_key);
+		INIT_HLIST_HEAD(&t[i].chain);
+	}
+	return t;
+}
+
+static struct xtcp_rcu_bucket *
+xtcp_rcu_table_alloc(unsigned int size, struct lock_class_key *key)
+{
+	struct xtcp_rcu_bucket *t;
 	unsigned int i;
 
 	t = kvmalloc_array(size, sizeof(*t), GFP_KERNEL);
@@ -675,17 +869,26 @@ xtcp_table_alloc(unsigned int size, struct lock_class_key *key)
 	for (i = 0; i < size; i++) {
 		spin_lock_init(&t[i].lock);
 		lockdep_set_class(&t[i].lock, key);
-		INIT_HLIST_HEAD(&t[i].chain);
+		INIT_HLIST_NULLS_HEAD(&t[i].chain, i);
 	}
 	return t;
 }
 
-static void xtcp_table_free(struct xtcp_bucket *t, unsigned int size)
+static void xtcp_bind_table_free(struct xtcp_bucket *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < XTCP_HASH_SIZE; i++)
+		WARN_ON_ONCE(!hlist_empty(&t[i].chain));
+	kvfree(t);
+}
+
+static void xtcp_rcu_table_free(struct xtcp_rcu_bucket *t, unsigned int size)
 {
 	unsigned int i;
 
 	for (i = 0; i < size; i++)
-		WARN_ON_ONCE(!hlist_empty(&t[i].chain));
+		WARN_ON_ONCE(!hlist_nulls_empty(&t[i].chain));
 	kvfree(t);
 }
 
@@ -705,13 +908,13 @@ int xtcp_hash_init(void)
 	xtcp_chash_size = roundup_pow_of_two(clamp_t(unsigned long,
 						     totalram_pages() / 8,
 						     XTCP_HASH_SIZE, 1UL << 20));
-	xtcp_bhash = xtcp_table_alloc(XTCP_HASH_SIZE, &xtcp_bhash_key);
+	xtcp_bhash = xtcp_bind_table_alloc();
 	if (!xtcp_bhash)
 		goto err;
-	xtcp_chash = xtcp_table_alloc(xtcp_chash_size, &xtcp_chash_key);
+	xtcp_chash = xtcp_rcu_table_alloc(xtcp_chash_size, &xtcp_chash_key);
 	if (!xtcp_chash)
 		goto err_bhash;
-	xtcp_lhash = xtcp_table_alloc(XTCP_HASH_SIZE, &xtcp_lhash_key);
+	xtcp_lhash = xtcp_rcu_table_alloc(XTCP_HASH_SIZE, &xtcp_lhash_key);
 	if (!xtcp_lhash)
 		goto err_chash;
 	return 0;
@@ -729,7 +932,7 @@ err:
  */
 void xtcp_hash_exit(void)
 {
-	xtcp_table_free(xtcp_lhash, XTCP_HASH_SIZE);
-	xtcp_table_free(xtcp_chash, xtcp_chash_size);
-	xtcp_table_free(xtcp_bhash, XTCP_HASH_SIZE);
+	xtcp_rcu_table_free(xtcp_lhash, XTCP_HASH_SIZE);
+	xtcp_rcu_table_free(xtcp_chash, xtcp_chash_size);
+	xtcp_bind_table_free(xtcp_bhash);
 }

@@ -96,15 +96,23 @@ bool xtcp_oow_rate_limited(struct net *net, const struct sk_buff *skb,
  * [limit / 2, limit * 3 / 2), so that an off-path attacker cannot count
  * our challenges to learn the sequence space.
  */
-static void xtcp_send_challenge_ack(struct sock *sk, const struct sk_buff *skb)
+/**
+ * xtcp_challenge_ack_allowed() - may a challenge ACK go out now?
+ * @net: the namespace.
+ * @skb: the segment that draws it.
+ * @last: the connection's (or request's) time of its last reply to a
+ *	segment that did not belong, for xtcp_oow_rate_limited().
+ *
+ * Return: true if it may, and it is counted.
+ */
+bool xtcp_challenge_ack_allowed(struct net *net, const struct sk_buff *skb,
+				u32 *last)
 {
-	struct net *net = sock_net(sk);
 	struct xtcp_net *xn = xtcp_pernet(net);
 	u32 now = (u32)(jiffies / HZ), left;
 
-	if (xtcp_oow_rate_limited(net, skb, XTCP_MIB_ACKSKIPPEDCHALLENGE,
-				  &xtcp_sk(sk)->last_oow_ack_time))
-		return;
+	if (xtcp_oow_rate_limited(net, skb, XTCP_MIB_ACKSKIPPEDCHALLENGE, last))
+		return false;
 	if (now != READ_ONCE(xn->challenge_second)) {
 		u32 limit = xtcp_sysctl(net, XTCP_SYSCTL_CHALLENGE_ACK_LIMIT);
 		u32 half = (limit + 1) >> 1;
@@ -116,11 +124,18 @@ static void xtcp_send_challenge_ack(struct sock *sk, const struct sk_buff *skb)
 	left = READ_ONCE(xn->challenge_left);
 	if (!left) {
 		XTCP_INC_STATS(net, XTCP_MIB_ACKSKIPPEDCHALLENGE);
-		return;
+		return false;
 	}
 	WRITE_ONCE(xn->challenge_left, left - 1);
 	XTCP_INC_STATS(net, XTCP_MIB_CHALLENGEACKS);
-	xtcp_send_ack(sk);
+	return true;
+}
+
+static void xtcp_send_challenge_ack(struct sock *sk, const struct sk_buff *skb)
+{
+	if (xtcp_challenge_ack_allowed(sock_net(sk), skb,
+				       &xtcp_sk(sk)->last_oow_ack_time))
+		xtcp_send_ack(sk);
 }
 
 /* An RST that passed the exact-sequence test (RFC 5961 §3.2). */
@@ -731,7 +746,7 @@ static void xtcp_rcv_listen(struct sock *sk, struct sk_buff *skb)
 	if (th->rst)
 		goto drop;
 	if (th->ack) {
-		if (!th->syn && xtcp_listen_cookie_ack(sk, skb))
+		if (!th->syn && xtcp_listen_ack(sk, skb))
 			return;
 		xtcp_v4_send_reset(sock_net(sk), skb);
 		goto drop;
@@ -829,6 +844,36 @@ static bool xtcp_v4_policy_ok(struct sock *sk, struct sk_buff *skb)
 	return true;
 }
 
+/*
+ * A segment for a half-open connection, under the listener's policy and
+ * filter as TCP's.  Return: the listener, referenced, when @skb is the
+ * handshake's last ACK for it to complete; NULL when the segment is
+ * done with (the caller frees it); ERR_PTR(-EAGAIN) when the listener
+ * is closing and the request went with it: look the segment up again.
+ */
+static struct sock *xtcp_v4_rcv_req(struct xtcp_req *req, struct sk_buff *skb)
+{
+	struct sock *lsk = req->listener;
+
+	if (READ_ONCE(lsk->sk_state) != XTCP_LISTEN) {
+		xtcp_req_drop(req);
+		xtcp_req_put(req);
+		return ERR_PTR(-EAGAIN);
+	}
+	if (!xtcp_v4_policy_ok(lsk, skb)) {
+		xtcp_req_put(req);
+		return NULL;
+	}
+	xtcp_fill_cb(skb);
+	if (!xtcp_req_rcv(req, skb)) {
+		xtcp_req_put(req);
+		return NULL;
+	}
+	sock_hold(lsk);
+	xtcp_req_put(req);
+	return lsk;
+}
+
 static int xtcp_v4_rcv(struct sk_buff *skb)
 {
 	struct net *net = dev_net(skb->dev);
@@ -862,6 +907,14 @@ lookup:
 			 inet_iif(skb));
 	if (!sk)
 		goto no_socket;
+	if (xtcp_sk_req(sk)) {
+		sk = xtcp_v4_rcv_req(XTCP_REQ(sk), skb);
+		if (IS_ERR(sk))
+			goto lookup;
+		if (!sk)
+			goto drop;
+		goto deliver;	/* the listener, for the handshake's last ACK */
+	}
 	if (!xtcp_sk_fullsock(sk)) {
 		struct xtcp_tw *tw = XTCP_TW(sk);
 		bool reopen = false;
@@ -879,6 +932,7 @@ lookup:
 	}
 	/* The filter may have trimmed the payload: recount it. */
 	xtcp_fill_cb(skb);
+deliver:
 	xtcp_deliver(sk, skb);
 	sock_put(sk);
 	return 0;

@@ -3,15 +3,18 @@
  * Passive open: listen(), SYNs arriving at a listener, the queue of
  * children, and accept().
  *
- * A SYN to a listener creates a full child socket at once, in SYN_RECV,
- * entered in the connection table and appended to the listener's
- * accept_q.  The queue keeps children in arrival order; accept() takes
- * the first one past SYN_RECV.  synq_len counts children still in
- * SYN_RECV, sk_ack_backlog the established ones not yet accepted; both
- * are bounded by the listen() backlog.  A SYN beyond the accept queue's
- * bound is dropped and counted (ListenOverflows/ListenDrops), so the
- * peer retries as with TCP; one beyond the SYN queue's is answered with
- * a SYN cookie (syncookie.c) unless net.xtcp.syncookies is 0, and the
+ * A SYN to a listener makes a request object (request.c), on the
+ * listener's req_q, which answers with the SYN-ACK.  The ACK of it
+ * makes the child socket, which takes the request's place in the conn
+ * table, joins the listener's accept_q, and is ESTABLISHED by that ACK.
+ * The queue keeps children in arrival order; accept() takes the first
+ * one past SYN_RECV.  synq_len counts requests (and a child for the
+ * moment between its making and its ACK), sk_ack_backlog the
+ * established children not yet accepted; both are bounded by the
+ * listen() backlog.  A SYN or final ACK beyond the accept queue's bound
+ * is dropped and counted (ListenOverflows/ListenDrops), so the peer
+ * retries as with TCP; a SYN beyond the SYN queue's is answered with a
+ * SYN cookie (syncookie.c) unless net.xtcp.syncookies is 0, and the
  * child is made only when the cookie comes back.
  *
  * Ownership: a queued child's creation reference belongs to the queue
@@ -51,7 +54,7 @@ int xtcp_listen(struct socket *sock, int backlog)
 	}
 	if (sk->sk_state != XTCP_CLOSE)
 		goto out;
-	if (xtcp_sk(sk)->bhash < 0) {
+	if (xtcp_sk(sk)->bind_slot < 0) {
 		err = xtcp_bind_port(sk, 0, 0);
 		if (err)
 			goto out;
@@ -67,20 +70,60 @@ out:
 	return err;
 }
 
+/**
+ * struct xtcp_syn_params - what a child takes from its handshake: a
+ *	request object's record of it, or a SYN cookie's.
+ * @iss: our ISN.
+ * @irs: the peer's.
+ * @peer_mss: the peer's MSS option, or 0.
+ * @rcv_wnd: the window our SYN-ACK offered.
+ * @snd_wscale: the peer's window scale, with @wscale_ok.
+ * @rcv_wscale: ours, with @wscale_ok.
+ * @wscale_ok: both sides offered window scaling.
+ */
+struct xtcp_syn_params {
+	u32 iss;
+	u32 irs;
+	u16 peer_mss;
+	u16 rcv_wnd;
+	u8 snd_wscale;
+	u8 rcv_wscale;
+	bool wscale_ok;
+};
+
+/* Put a new child on the queue; with @req, in the request's place. */
+static bool xtcp_child_enqueue(struct sock *lsk, struct sock *sk,
+			       struct xtcp_req *req)
+{
+	struct xtcp_sock *xl = xtcp_sk(lsk), *xs = xtcp_sk(sk);
+	bool ok = true;
+
+	spin_lock(&xl->accept_lock);
+	if (req && list_empty(&req->node)) {
+		ok = false;	/* dropped meanwhile: its timer gave up, an RST */
+	} else {
+		if (req)
+			list_del_init(&req->node);	/* its synq_len is ours */
+		else
+			WRITE_ONCE(xl->synq_len, xl->synq_len + 1);
+		list_add_tail(&xs->accept_node, &xl->accept_q);
+		xs->in_acceptq = XTCP_CHILD_SYNRECV;
+	}
+	spin_unlock(&xl->accept_lock);
+	return ok;
+}
+
 /*
- * Make the child for a handshake to @lsk: addresses from @skb (the SYN,
- * or the ACK of a SYN cookie), options from @opts, our ISN @iss (the
- * cookie; a SYN's child chooses its own), in SYN_RECV, hashed and on
- * the accept queue.  Then, under
- * the child's lock, a SYN's child sends its SYN-ACK; a cookie's child
- * (@cookie_ack: the ACK, consumed) takes the ACK that completes it.
+ * Make the child of a handshake to @lsk whose last ACK is @skb (taken):
+ * addresses from @skb, the rest from @p, in SYN_RECV, hashed (in @req's
+ * place, if it came from a request) and on the accept queue; then the
+ * ACK completes it as any ACK of a SYN-ACK does.
  * Return: 0, or -ENOMEM (counted by the caller as a listen drop).
  */
 static int xtcp_child_open(struct sock *lsk, struct sk_buff *skb,
-			   const struct xtcp_opts *opts, u32 iss, u32 irs,
-			   bool cookie_ack)
+			   const struct xtcp_syn_params *p,
+			   struct xtcp_req *req)
 {
-	struct xtcp_sock *xl = xtcp_sk(lsk);
 	struct net *net = sock_net(lsk);
 	const struct tcphdr *th = tcp_hdr(skb);
 	const struct iphdr *iph = ip_hdr(skb);
@@ -89,8 +132,7 @@ static int xtcp_child_open(struct sock *lsk, struct sk_buff *skb,
 
 	sk = xtcp_sock_clone(lsk);
 	if (!sk) {
-		if (cookie_ack)
-			kfree_skb(skb);
+		kfree_skb(skb);
 		return -ENOMEM;
 	}
 	xs = xtcp_sk(sk);
@@ -100,23 +142,17 @@ static int xtcp_child_open(struct sock *lsk, struct sk_buff *skb,
 	inet_sk(sk)->inet_saddr = iph->daddr;
 	sk->sk_rcv_saddr = iph->daddr;
 	xtcp_bind_inherit(sk, lsk);
-	if (xtcp_route(sk)) {
-		xtcp_done(sk);
+	if (xtcp_route(sk))
 		goto drop_child;
-	}
-	xtcp_set_peer_mss(sk, opts->mss);
-	if (opts->wscale_ok && xtcp_sysctl(net, XTCP_SYSCTL_WINDOW_SCALING)) {
-		xs->wscale_ok = true;
-		xs->snd_wscale = opts->wscale;
-		xs->rcv_wscale = xtcp_choose_wscale(sk);
-	}
-	if (cookie_ack)
-		xtcp_set_iss(sk, iss);	/* the cookie, which may even be 0 */
-	else
-		xtcp_init_seq(sk, XTCP_SKB_CB(skb)->tw_isn);
-	xs->irs = irs;
+	xtcp_set_peer_mss(sk, p->peer_mss);
+	xs->wscale_ok = p->wscale_ok;
+	xs->snd_wscale = p->snd_wscale;
+	xs->rcv_wscale = p->rcv_wscale;
+	xtcp_set_iss(sk, p->iss);
+	xs->irs = p->irs;
 	xs->rcv_nxt = xs->irs + 1;
 	xs->rcv_wup = xs->rcv_nxt;
+	xs->rcv_wnd = p->rcv_wnd;
 	xs->copied_seq = xs->rcv_nxt;
 	xs->snd_wnd = ntohs(th->window);
 	xs->max_window = xs->snd_wnd;
@@ -124,41 +160,45 @@ static int xtcp_child_open(struct sock *lsk, struct sk_buff *skb,
 	xs->snd_wl1 = xs->irs;
 	xs->snd_wl2 = xs->iss;
 	inet_sk_set_state(sk, xtcp_next_state(XTCP_LISTEN, XTCP_EV_RCV_SYN));
-	if (xtcp_hash_connection(sk)) {
-		xtcp_done(sk);
+	if (!req && xtcp_hash_connection(sk))
 		goto drop_child;
-	}
 
 	sock_hold(lsk);
 	xs->parent = lsk;
-	spin_lock(&xl->accept_lock);
-	list_add_tail(&xs->accept_node, &xl->accept_q);
-	xs->in_acceptq = XTCP_CHILD_SYNRECV;
-	WRITE_ONCE(xl->synq_len, xl->synq_len + 1);
-	spin_unlock(&xl->accept_lock);
-	XTCP_INC_STATS(net, XTCP_MIB_PASSIVEOPENS);
-
-	if (cookie_ack) {
-		xs->rcv_wnd = min_t(u32, xtcp_rcv_space(sk), 65535U);
-		xtcp_rcv(sk, skb);
-	} else {
-		xtcp_send_synack(sk);
-		xtcp_timer_data_sent(sk);
+	if (!xtcp_child_enqueue(lsk, sk, req)) {
+		xs->parent = NULL;
+		sock_put(lsk);
+		goto drop_child;
 	}
+	if (req) {
+		xtcp_req_replace(req, sk);
+		xtcp_req_made_child(req);
+	}
+	XTCP_INC_STATS(net, XTCP_MIB_PASSIVEOPENS);
+	sock_hold(sk);		/* the queue's reference may go below */
+	xtcp_rcv(sk, skb);
+	/*
+	 * The ACK was checked against the request or the cookie, so the
+	 * child is past SYN_RECV; if not, it must not stay without a
+	 * timer (it never sent a SYN-ACK of its own to resend).
+	 */
+	if (sk->sk_state == XTCP_SYN_RECV)
+		xtcp_done(sk);
 	bh_unlock_sock(sk);
+	sock_put(sk);
 	return 0;
 
 drop_child:
+	xtcp_done(sk);
 	bh_unlock_sock(sk);
 	sock_put(sk);
-	if (cookie_ack)
-		kfree_skb(skb);
+	kfree_skb(skb);
 	return -ENOMEM;
 }
 
 /**
- * xtcp_listen_syn() - a SYN arrived at a listener: make a child, or
- *	answer with a SYN cookie when the SYN queue is full
+ * xtcp_listen_syn() - a SYN arrived at a listener: make a request
+ *	object, or answer with a SYN cookie when the SYN queue is full
  *	(net.xtcp.syncookies=1) or always (=2).
  * @lsk: the listener, locked, BH disabled.
  * @skb: the SYN; the caller frees it.
@@ -182,18 +222,65 @@ void xtcp_listen_syn(struct sock *lsk, struct sk_buff *skb)
 	}
 
 	xtcp_parse_options(tcp_hdr(skb), &opts);
-	/* The input path holds the listener at subclass 1, as TCP's does. */
-	if (!xtcp_child_open(lsk, skb, &opts, 0, XTCP_SKB_CB(skb)->seq, false))
+	if (!xtcp_req_open(lsk, skb, &opts))
 		return;
 
 drop:
 	XTCP_INC_STATS(net, XTCP_MIB_LISTENDROPS);
 }
 
+/*
+ * The ACK of a request's SYN-ACK, handed over by xtcp_v4_rcv(): make
+ * the child.  Another ACK may have made it first (it is then the one in
+ * the table): this one is dropped and the peer resends what it held.
+ * With the accept queue full the request stays, and its SYN-ACK resends
+ * draw the ACK again later, as with TCP.  Listener locked, BH off.
+ */
+static bool xtcp_listen_req_ack(struct sock *lsk, struct sk_buff *skb)
+{
+	const struct tcphdr *th = tcp_hdr(skb);
+	const struct iphdr *iph = ip_hdr(skb);
+	struct net *net = sock_net(lsk);
+	struct xtcp_syn_params p;
+	struct xtcp_req *req;
+	struct sock *e;
+
+	e = xtcp_lookup_established(net, iph->saddr, th->source, iph->daddr,
+				    th->dest);
+	if (!e)
+		return false;
+	if (!xtcp_sk_req(e) || XTCP_REQ(e)->listener != lsk) {
+		xtcp_entry_put(e);
+		kfree_skb(skb);
+		return true;
+	}
+	req = XTCP_REQ(e);
+	if (sk_acceptq_is_full(lsk)) {
+		XTCP_INC_STATS(net, XTCP_MIB_LISTENOVERFLOWS);
+		XTCP_INC_STATS(net, XTCP_MIB_LISTENDROPS);
+		kfree_skb(skb);
+		goto out;
+	}
+	p = (struct xtcp_syn_params) {
+		.iss = req->iss,
+		.irs = req->irs,
+		.peer_mss = req->peer_mss,
+		.rcv_wnd = req->rcv_wnd,
+		.snd_wscale = req->snd_wscale,
+		.rcv_wscale = req->rcv_wscale,
+		.wscale_ok = req->wscale_ok,
+	};
+	if (xtcp_child_open(lsk, skb, &p, req))
+		XTCP_INC_STATS(net, XTCP_MIB_LISTENDROPS);
+out:
+	xtcp_req_put(req);
+	return true;
+}
+
 /**
- * xtcp_listen_cookie_ack() - an ACK without a connection arrived at a
- *	listener: if it returns a valid SYN cookie, make the child and
- *	let the ACK complete its handshake as any ACK of a SYN-ACK does.
+ * xtcp_listen_ack() - an ACK without SYN arrived at a listener: the
+ *	last of a handshake, whose request object or SYN cookie makes the
+ *	child; or a stray, for the caller to reset.
  * @lsk: the listener, locked.
  * @skb: the ACK.
  *
@@ -201,29 +288,40 @@ drop:
  * ISN, the window of the cookie's SYN-ACK its first window, and what
  * the cookie cannot hold (window scaling) it goes without.
  *
- * Return: true if @skb was consumed; false if it is no cookie (the
- * caller resets it).
+ * Return: true if @skb was consumed; false if it belongs to nothing
+ * (the caller resets it).
  */
-bool xtcp_listen_cookie_ack(struct sock *lsk, struct sk_buff *skb)
+bool xtcp_listen_ack(struct sock *lsk, struct sk_buff *skb)
 {
 	struct net *net = sock_net(lsk);
-	struct xtcp_opts opts = { };
+	struct xtcp_syn_params p = { };
+	bool done = true;
+	int mss;
 
-	opts.mss = xtcp_syncookie_check(lsk, skb);
-	if (!opts.mss)
-		return false;
+	/* From the backlog this runs with BH on; the child's lock wants it off. */
+	local_bh_disable();
+	if (xtcp_listen_req_ack(lsk, skb))
+		goto out;
+	mss = xtcp_syncookie_check(lsk, skb);
+	if (!mss) {
+		done = false;
+		goto out;
+	}
 	if (sk_acceptq_is_full(lsk)) {
 		XTCP_INC_STATS(net, XTCP_MIB_LISTENOVERFLOWS);
 		XTCP_INC_STATS(net, XTCP_MIB_LISTENDROPS);
 		kfree_skb(skb);
-		return true;
+		goto out;
 	}
-	local_bh_disable();
-	if (xtcp_child_open(lsk, skb, &opts, ntohl(tcp_hdr(skb)->ack_seq) - 1,
-			    XTCP_SKB_CB(skb)->seq - 1, true))
+	p.peer_mss = mss;
+	p.iss = ntohl(tcp_hdr(skb)->ack_seq) - 1;	/* the cookie, even 0 */
+	p.irs = XTCP_SKB_CB(skb)->seq - 1;
+	p.rcv_wnd = min_t(u32, xtcp_rcv_space(lsk), 65535U);
+	if (xtcp_child_open(lsk, skb, &p, NULL))
 		XTCP_INC_STATS(net, XTCP_MIB_LISTENDROPS);
+out:
 	local_bh_enable();
-	return true;
+	return done;
 }
 
 /**
@@ -323,7 +421,8 @@ static struct sock *xtcp_listen_pop(struct sock *lsk)
 }
 
 /**
- * xtcp_listen_stop() - close a listener: reset and free every child.
+ * xtcp_listen_stop() - close a listener: drop its requests, reset and
+ *	free every child.
  * @lsk: the listener, owned by the caller (lock_sock()).
  */
 void xtcp_listen_stop(struct sock *lsk)
@@ -332,6 +431,7 @@ void xtcp_listen_stop(struct sock *lsk)
 
 	xtcp_unhash(lsk);
 	xtcp_transition(lsk, XTCP_EV_CLOSE);
+	xtcp_req_close_all(lsk);
 	while ((sk = xtcp_listen_pop(lsk))) {
 		lock_sock_nested(sk, SINGLE_DEPTH_NESTING);
 		if (sk->sk_state != XTCP_CLOSE) {

@@ -28,8 +28,10 @@ static int xtcp_rcvbuf(const struct sock *sk)
 }
 
 /**
- * xtcp_rcv_space() - free receive buffer, expressed as a window.
- * @sk: the socket.
+ * __xtcp_rcv_space() - free receive buffer, expressed as a window.
+ * @sk: the socket (or, for a request, its listener).
+ * @wscale: the window scale in use.
+ * @advmss: the MSS we offered.
  *
  * The buffer is charged with each skb's truesize, which for a full
  * segment off veth is up to about one and a half times its payload and
@@ -38,18 +40,30 @@ static int xtcp_rcvbuf(const struct sock *sk)
  *
  * Return: the window, at most what the scale lets us advertise.
  */
-u32 xtcp_rcv_space(const struct sock *sk)
+u32 __xtcp_rcv_space(const struct sock *sk, u8 wscale, u16 advmss)
 {
 	int free = xtcp_rcvbuf(sk) - atomic_read(&sk->sk_rmem_alloc);
 	u32 win;
 
 	if (free <= 0)
 		return 0;
-	win = min_t(u32, free / 2, 65535U << xtcp_sk(sk)->rcv_wscale);
+	win = min_t(u32, free / 2, 65535U << wscale);
 	/* Under memory pressure, four segments at most (as TCP's ssthresh). */
 	if (sk_under_memory_pressure(sk))
-		win = min_t(u32, win, 4 * xtcp_sk(sk)->advmss);
+		win = min_t(u32, win, 4 * advmss);
 	return win;
+}
+
+/**
+ * xtcp_rcv_space() - __xtcp_rcv_space() for a connection.
+ * @sk: the socket.
+ *
+ * Return: the window.
+ */
+u32 xtcp_rcv_space(const struct sock *sk)
+{
+	return __xtcp_rcv_space(sk, xtcp_sk(sk)->rcv_wscale,
+				xtcp_sk(sk)->advmss);
 }
 
 /**
@@ -560,6 +574,58 @@ void xtcp_v4_send_cookie_synack(struct net *net, const struct sk_buff *syn,
 	};
 
 	__xtcp_v4_send_reply(net, syn, &f);
+}
+
+/**
+ * xtcp_req_send_synack() - send (or resend) a request's SYN-ACK.
+ * @req: the request.
+ *
+ * From the listener, as TCP sends it: the listener's TTL, TOS, mark and
+ * priority, on the route back to the peer; options as the child will
+ * use them.  Any context; a failure is left to the resend timer.
+ */
+void xtcp_req_send_synack(const struct xtcp_req *req)
+{
+	const struct sock_common *c = &req->common;
+	struct sock *lsk = req->listener;
+	struct net *net = sock_net(lsk);
+	struct xtcp_hdr_fields f = {
+		.sport = htons(c->skc_num),
+		.dport = c->skc_dport,
+		.seq = req->iss,
+		.ack = req->irs + 1,
+		.flags = TCPHDR_SYN | TCPHDR_ACK,
+		.window = req->rcv_wnd,
+		.mss = req->advmss,
+		.wscale = req->rcv_wscale,
+		.wscale_ok = req->wscale_ok,
+	};
+	struct flowi4 fl4;
+	struct sk_buff *skb;
+	struct tcphdr *th;
+	struct rtable *rt;
+
+	rt = ip_route_output_ports(net, &fl4, lsk, c->skc_daddr,
+				   c->skc_rcv_saddr, c->skc_dport, f.sport,
+				   xtcp_ipproto, RT_TOS(inet_sk(lsk)->tos),
+				   lsk->sk_bound_dev_if);
+	if (IS_ERR(rt))
+		return;
+	skb = xtcp_alloc_ctl(GFP_ATOMIC);
+	if (!skb) {
+		ip_rt_put(rt);
+		return;
+	}
+	th = skb_push(skb, xtcp_header_len(&f));
+	skb_reset_transport_header(skb);
+	xtcp_build_header(th, &f);
+	th->check = xtcp_csum(c->skc_rcv_saddr, c->skc_daddr, xtcp_ipproto,
+			      th, skb->len);
+	skb->ip_summed = CHECKSUM_NONE;
+	skb_dst_set(skb, &rt->dst);
+	XTCP_INC_STATS(net, XTCP_MIB_OUTSEGS);
+	ip_build_and_send_pkt(skb, lsk, c->skc_rcv_saddr, c->skc_daddr, NULL,
+			      inet_sk(lsk)->tos);
 }
 
 /**

@@ -69,6 +69,23 @@ static void xtcp_proc_tw(struct xtcp_tw *tw, struct xtcp_proc_state *it)
 		   0, 0, 0, 0UL, xtcp_state_name(XTCP_TIME_WAIT));
 }
 
+/* A half-open connection, under its listener, as SYN_RECV. */
+static void xtcp_proc_req(struct xtcp_req *req, void *arg)
+{
+	const struct sock_common *c = &req->common;
+	struct xtcp_proc_state *it = arg;
+	s64 left = ktime_ms_delta(req->expires, ktime_get());
+	struct sock *lsk = req->listener;
+
+	seq_printf(it->seq,
+		   "%4u: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %s\n",
+		   it->n++, c->skc_rcv_saddr, c->skc_num, c->skc_daddr,
+		   ntohs(c->skc_dport), XTCP_SYN_RECV, 0, 0, 1,
+		   msecs_to_jiffies(max_t(s64, left, 0)), req->retrans,
+		   from_kuid_munged(seq_user_ns(it->seq), lsk->sk_uid), 0, 0UL,
+		   xtcp_state_name(XTCP_SYN_RECV));
+}
+
 /* The timer column: 1 retransmission, 0 none, as /proc/net/tcp. */
 static void xtcp_proc_sock(struct sock *sk, void *arg)
 {
@@ -91,6 +108,8 @@ static void xtcp_proc_sock(struct sock *sk, void *arg)
 		   xtcp_sk(sk)->retries,
 		   from_kuid_munged(seq_user_ns(it->seq), sk->sk_uid), 0,
 		   __sock_i_ino(sk), xtcp_state_name(sk->sk_state));
+	if (sk->sk_state == XTCP_LISTEN)
+		xtcp_req_walk(sk, xtcp_proc_req, it);
 }
 
 /*

@@ -52,8 +52,9 @@ static void xtcp_sock_init_conn(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	xs->bhash = -1;
-	xs->ehash = -1;
+	xs->bind_slot = -1;
+	xs->conn_slot = -1;
+	xs->listen_slot = -1;
 	xs->advmss = XTCP_DEFAULT_MSS;
 	xs->mss = XTCP_DEFAULT_MSS;
 	xs->rcv_mss = XTCP_DEFAULT_MSS;
@@ -61,6 +62,7 @@ static void xtcp_sock_init_conn(struct sock *sk)
 	xtcp_cc_init(&xs->cc);
 	spin_lock_init(&xs->accept_lock);
 	INIT_LIST_HEAD(&xs->accept_q);
+	INIT_LIST_HEAD(&xs->req_q);
 	INIT_LIST_HEAD(&xs->accept_node);
 	xtcp_timers_init(sk);
 }
@@ -200,6 +202,39 @@ int xtcp_route(struct sock *sk)
 }
 
 /**
+ * xtcp_route_mss() - the MSS a listener's child will offer a peer.
+ * @lsk: the listener.
+ * @raddr: the peer's address.
+ * @laddr: ours, the SYN's destination.
+ * @rport: the peer's port.
+ *
+ * The route back is the child's, as xtcp_route() will find it; the
+ * child does not inherit the listener's IP options.
+ *
+ * Return: the MSS, or -EHOSTUNREACH without a unicast route.
+ */
+int xtcp_route_mss(struct sock *lsk, __be32 raddr, __be32 laddr,
+		   __be16 rport)
+{
+	struct flowi4 fl4;
+	struct rtable *rt;
+	unsigned int mss;
+
+	rt = ip_route_output_ports(sock_net(lsk), &fl4, lsk, raddr, laddr,
+				   rport, inet_sk(lsk)->inet_sport, xtcp_ipproto,
+				   RT_TOS(inet_sk(lsk)->tos), lsk->sk_bound_dev_if);
+	if (IS_ERR(rt))
+		return -EHOSTUNREACH;
+	if (rt->rt_flags & (RTCF_MULTICAST | RTCF_BROADCAST)) {
+		ip_rt_put(rt);
+		return -EHOSTUNREACH;
+	}
+	mss = dst_mtu(&rt->dst) - sizeof(struct iphdr) - sizeof(struct tcphdr);
+	ip_rt_put(rt);
+	return clamp_t(unsigned int, mss, 88, 65495);
+}
+
+/**
  * xtcp_set_peer_mss() - honour the MSS option of the peer's SYN.
  * @sk: the socket, locked, routed.
  * @peer_mss: the option's value, or 0 if absent (RFC 9293: 536).
@@ -214,6 +249,25 @@ void xtcp_set_peer_mss(struct sock *sk, u16 peer_mss)
 }
 
 /**
+ * xtcp_new_isn() - an ISN for a new connection (RFC 6528): a keyed
+ *	hash of the 4-tuple plus a clock.
+ * @saddr: our address.
+ * @daddr: the peer's.
+ * @sport: our port.
+ * @dport: the peer's.
+ *
+ * Return: the ISN.
+ */
+u32 xtcp_new_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport)
+{
+	static siphash_key_t key;
+
+	net_get_random_once(&key, sizeof(key));
+	return xtcp_isn_hash(&key, saddr, daddr, sport, dport,
+			     ktime_get_real_ns());
+}
+
+/**
  * xtcp_init_seq() - choose the ISN (RFC 6528) and set the send side.
  * @sk: the socket, locked, with its 4-tuple set.
  * @isn: the ISN to use (a connection reopened from TIME_WAIT), or 0 to
@@ -221,13 +275,10 @@ void xtcp_set_peer_mss(struct sock *sk, u16 peer_mss)
  */
 void xtcp_init_seq(struct sock *sk, u32 isn)
 {
-	static siphash_key_t key;
 	struct inet_sock *inet = inet_sk(sk);
 
-	net_get_random_once(&key, sizeof(key));
-	xtcp_set_iss(sk, isn ?: xtcp_isn_hash(&key, inet->inet_saddr,
-					      inet->inet_daddr, inet->inet_sport,
-					      inet->inet_dport, ktime_get_real_ns()));
+	xtcp_set_iss(sk, isn ?: xtcp_new_isn(inet->inet_saddr, inet->inet_daddr,
+					     inet->inet_sport, inet->inet_dport));
 }
 
 /**
@@ -332,7 +383,7 @@ static int xtcp_v4_connect(struct sock *sk, const struct sockaddr_in *usin)
 	err = xtcp_route(sk);
 	if (err)
 		goto fail;
-	if (xtcp_sk(sk)->bhash < 0) {
+	if (xtcp_sk(sk)->bind_slot < 0) {
 		inet->inet_saddr = inet->cork.fl.u.ip4.saddr;
 		err = xtcp_hash_connect(sk);
 	} else {
@@ -378,7 +429,7 @@ static void xtcp_reset_conn(struct sock *sk)
 	__skb_queue_purge(&sk->sk_receive_queue);
 	inet->inet_daddr = 0;
 	inet->inet_dport = 0;
-	if (xs->bhash >= 0 && !(sk->sk_userlocks & SOCK_BINDADDR_LOCK))
+	if (xs->bind_slot >= 0 && !(sk->sk_userlocks & SOCK_BINDADDR_LOCK))
 		xtcp_bind_set_saddr(sk, 0);
 	sk_dst_reset(sk);
 	WRITE_ONCE(sk->sk_shutdown, 0);

@@ -21,7 +21,8 @@
  *                          it carries data or a FIN
  *
  * References: the tables hold one (dropped by whoever unhashes), the
- * queued timer one, each lookup one.  The objects do not pin the
+ * queued timer one, each lookup one.  Lookups run under RCU, so the
+ * cache is SLAB_TYPESAFE_BY_RCU (hash.c says why).  The objects do not pin the
  * module; the namespace's exit (and so module unload) cancels every
  * timer and frees every object of the namespace.
  */
@@ -42,6 +43,25 @@ void xtcp_tw_put(struct xtcp_tw *tw)
 		atomic_dec(&xtcp_pernet(read_pnet(&tw->common.skc_net))->tw_count);
 		kmem_cache_free(xtcp_tw_cachep, tw);
 	}
+}
+
+/*
+ * A new object in memory that a lookup may still be walking through
+ * (the cache is SLAB_TYPESAFE_BY_RCU, see hash.c): everything is
+ * cleared but the link such a reader follows, and the count stays 0,
+ * so no reader takes it, until xtcp_tw_publish().
+ */
+static struct xtcp_tw *xtcp_tw_alloc(void)
+{
+	struct xtcp_tw *tw = kmem_cache_alloc(xtcp_tw_cachep, GFP_ATOMIC);
+	size_t next = offsetof(struct xtcp_tw, common.skc_nulls_node.next);
+	size_t pprev = offsetof(struct xtcp_tw, common.skc_nulls_node.pprev);
+
+	if (!tw)
+		return NULL;
+	memset(tw, 0, next);
+	memset((char *)tw + pprev, 0, sizeof(*tw) - pprev);
+	return tw;
 }
 
 static enum hrtimer_restart xtcp_tw_timer_fn(struct hrtimer *t)
@@ -81,8 +101,8 @@ void xtcp_enter_time_wait(struct sock *sk)
 		xtcp_done(sk);
 		return;
 	}
-	tw = kmem_cache_zalloc(xtcp_tw_cachep, GFP_ATOMIC);
-	if (tw && xs->bhash >= 0 && xs->ehash >= 0) {
+	tw = xtcp_tw_alloc();
+	if (tw && xs->bind_slot >= 0 && xs->conn_slot >= 0) {
 		struct sock_common *c = &tw->common;
 
 		c->skc_daddr = sk->sk_daddr;
@@ -94,14 +114,19 @@ void xtcp_enter_time_wait(struct sock *sk)
 		c->skc_bound_dev_if = sk->sk_bound_dev_if;
 		c->skc_state = XTCP_TIME_WAIT;
 		write_pnet(&c->skc_net, net);
-		/* One for the tables, one for the timer. */
-		refcount_set(&c->skc_refcnt, 2);
 		tw->snd_nxt = xs->snd_nxt;
 		tw->rcv_nxt = xs->rcv_nxt;
 		/* The window field as sent: scaled, as for any non-SYN. */
 		tw->rcv_wnd = min_t(u32, xs->rcv_wnd >> xs->rcv_wscale, 65535);
 		hrtimer_init(&tw->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 		tw->timer.function = xtcp_tw_timer_fn;
+		/*
+		 * The keys before the count, for a reader that reaches
+		 * this memory through its previous life; then one
+		 * reference for the tables, one for the timer.
+		 */
+		smp_wmb();
+		refcount_set(&c->skc_refcnt, 2);
 		xtcp_tw_hash(tw, sk);
 		tw->expires = ktime_add_ms(ktime_get(), xtcp_tw_timeout(net));
 		hrtimer_start(&tw->timer, tw->expires, HRTIMER_MODE_ABS_SOFT);
@@ -203,7 +228,7 @@ void xtcp_tw_purge_net(struct net *net)
  */
 int xtcp_tw_init(void)
 {
-	xtcp_tw_cachep = KMEM_CACHE(xtcp_tw, 0);
+	xtcp_tw_cachep = KMEM_CACHE(xtcp_tw, SLAB_TYPESAFE_BY_RCU);
 	return xtcp_tw_cachep ? 0 : -ENOMEM;
 }
 

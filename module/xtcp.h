@@ -38,6 +38,7 @@
 #include <uapi/linux/tcp.h>
 
 #include "../uapi/linux/xtcp.h"
+#include "minisock.h"
 #include "compat.h"
 #include "wire.h"
 
@@ -162,12 +163,15 @@ static inline bool xtcp_ofo_empty(const struct xtcp_ofo *q)
  * struct xtcp_sock - an xtcp socket.
  * @inet: the IPv4 socket it extends; must be first.  inet_num is the
  *	local port (host order), inet_rcv_saddr the bound address.
- * @bhash: bind table bucket we sit in, or -1.  Under the bucket lock.
+ * @bind_slot: bind table bucket we sit in, or -1.  Under the bucket
+ *	lock.
  * @port_shared: the port was chosen by connect() and is shared with
  *	other connections of different 4-tuples (hash.c).  Under the
  *	bind bucket lock.
- * @ehash: connection (or listener) table bucket, or -1.  Under the
+ * @conn_slot: conn table bucket of a connection, or -1.  Under the
  *	bucket lock.  Membership holds a socket reference.
+ * @listen_slot: listen table bucket of a listener, or -1.  As
+ *	@conn_slot.
  * @iss: initial send sequence number.
  * @snd_una: oldest unacknowledged sequence number.
  * @snd_nxt: next sequence number to send.
@@ -224,10 +228,13 @@ static inline bool xtcp_ofo_empty(const struct xtcp_ofo *q)
  * @delack_timer: delayed-ACK timer.
  * @pending: which timers are armed and still wanted (timer.c).
  * @deferred: XTCP_DEFER_* bits; set with the socket spinlock held.
- * @accept_lock: listener: protects @accept_q, @synq_len, and the
- *	@in_acceptq of children.  Taken after a child's socket lock.
- * @accept_q: listener: children, SYN_RECV and established, in order.
- * @synq_len: listener: children still in SYN_RECV.
+ * @accept_lock: listener: protects @accept_q, @req_q, @synq_len, and
+ *	the @in_acceptq of children.  Taken after a child's socket lock.
+ * @accept_q: listener: children, in order; SYN_RECV only for the
+ *	moment a handshake's last ACK takes to make one ESTABLISHED.
+ * @req_q: listener: its request objects (half-open connections).
+ * @synq_len: listener: entries of @req_q, and children on @accept_q
+ *	still in SYN_RECV.
  * @last_cookie: listener: jiffies of the last SYN cookie sent, or 0:
  *	with net.xtcp.syncookies=1 a cookie ACK is taken only within
  *	two minutes of one (TCP's tcp_synq_no_recent_overflow()).
@@ -245,9 +252,10 @@ static inline bool xtcp_ofo_empty(const struct xtcp_ofo *q)
  */
 struct xtcp_sock {
 	struct inet_sock inet;
-	int bhash;
+	int bind_slot;
 	bool port_shared;
-	int ehash;
+	int conn_slot;
+	int listen_slot;
 
 	u32 iss;
 	u32 snd_una;
@@ -305,6 +313,7 @@ struct xtcp_sock {
 
 	spinlock_t accept_lock;	/* see above */
 	struct list_head accept_q;
+	struct list_head req_q;
 	u32 synq_len;
 	unsigned long last_cookie;
 	struct sock *parent;
@@ -342,50 +351,6 @@ static inline bool xtcp_seq_after(u32 a, u32 b)
 static inline bool xtcp_seq_between(u32 a, u32 b, u32 c)
 {
 	return c - a >= b - a;
-}
-
-/**
- * struct xtcp_tw - a connection in TIME_WAIT, replacing the full socket.
- * @common: addresses, ports, state, hash links and refcount, as in a
- *	struct sock, so that lookups and /proc treat both alike.  Must be
- *	first.
- * @snd_nxt: our next sequence number (after our FIN).
- * @rcv_nxt: the peer's next sequence number (after its FIN).
- * @rcv_wnd: window to advertise in re-sent ACKs.
- * @timer: the 2MSL timer; holds one reference while queued.
- * @expires: when @timer fires, for /proc.
- * @last_oow_ack_time: jiffies of the last ACK sent, for
- *	xtcp_oow_rate_limited().
- * @bhash: bind table bucket.
- * @ehash: connection table bucket.
- * @port_shared: the socket's port was one connect() shares (hash.c).
- */
-struct xtcp_tw {
-	struct sock_common common;
-	u32 snd_nxt;
-	u32 rcv_nxt;
-	u32 rcv_wnd;
-	struct hrtimer timer;
-	ktime_t expires;
-	u32 last_oow_ack_time;
-	int bhash;
-	int ehash;
-	bool port_shared;
-};
-
-#define XTCP_TW(sk) ((struct xtcp_tw *)(sk))
-
-/*
- * Is @sk a full socket rather than a TIME_WAIT object?  The type of an
- * entry is fixed when it is made: a struct xtcp_tw is born in
- * XTCP_TIME_WAIT and never leaves it, and a full socket never takes
- * that state (it goes to CLOSE once its object has replaced it), so
- * the state read without a lock tells them apart, as sk_fullsock()
- * does for TCP.
- */
-static inline bool xtcp_sk_fullsock(const struct sock *sk)
-{
-	return READ_ONCE(sk->sk_state) != XTCP_TIME_WAIT;
 }
 
 /*
@@ -572,6 +537,9 @@ void xtcp_write_queue_purge(struct sock *sk);
 int xtcp_route(struct sock *sk);
 void xtcp_set_peer_mss(struct sock *sk, u16 peer_mss);
 void xtcp_init_seq(struct sock *sk, u32 isn);
+u32 xtcp_new_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport);
+int xtcp_route_mss(struct sock *lsk, __be32 raddr, __be32 laddr,
+		   __be16 rport);
 void xtcp_set_iss(struct sock *sk, u32 iss);
 int xtcp_bind(struct socket *sock, struct sockaddr *uaddr, int addr_len);
 int xtcp_connect(struct socket *sock, struct sockaddr *uaddr, int addr_len,
@@ -591,7 +559,7 @@ int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len, int flags)
 /* listen.c */
 int xtcp_listen(struct socket *sock, int backlog);
 void xtcp_listen_syn(struct sock *lsk, struct sk_buff *skb);
-bool xtcp_listen_cookie_ack(struct sock *lsk, struct sk_buff *skb);
+bool xtcp_listen_ack(struct sock *lsk, struct sk_buff *skb);
 void xtcp_child_established(struct sock *sk);
 void xtcp_child_drop(struct sock *sk);
 void xtcp_listen_stop(struct sock *lsk);
@@ -614,8 +582,11 @@ void xtcp_input_exit(void);
 int xtcp_rcv(struct sock *sk, struct sk_buff *skb);
 bool xtcp_oow_rate_limited(struct net *net, const struct sk_buff *skb,
 			   enum xtcp_mib_field mib, u32 *last);
+bool xtcp_challenge_ack_allowed(struct net *net, const struct sk_buff *skb,
+				u32 *last);
 
 /* output.c */
+u32 __xtcp_rcv_space(const struct sock *sk, u8 wscale, u16 advmss);
 u32 xtcp_rcv_space(const struct sock *sk);
 u8 xtcp_choose_wscale(const struct sock *sk);
 u16 xtcp_select_window(struct sock *sk);
@@ -631,6 +602,7 @@ void xtcp_retransmit_head(struct sock *sk);
 void xtcp_queue_fin(struct sock *sk);
 void xtcp_v4_send_reply(struct net *net, const struct sk_buff *in, u32 seq,
 			u32 ack, u8 flags, u16 win);
+void xtcp_req_send_synack(const struct xtcp_req *req);
 void xtcp_v4_send_cookie_synack(struct net *net, const struct sk_buff *syn,
 				u32 cookie, u16 win);
 void xtcp_v4_send_reset(struct net *net, const struct sk_buff *in);
@@ -684,6 +656,19 @@ bool xtcp_tw_rcv(struct xtcp_tw *tw, struct sk_buff *skb);
 void xtcp_tw_put(struct xtcp_tw *tw);
 void xtcp_tw_purge_net(struct net *net);
 
+/* request.c */
+int xtcp_req_init(void);
+void xtcp_req_exit(void);
+void xtcp_req_put(struct xtcp_req *req);
+int xtcp_req_open(struct sock *lsk, const struct sk_buff *skb,
+		  const struct xtcp_opts *opts);
+bool xtcp_req_rcv(struct xtcp_req *req, struct sk_buff *skb);
+void xtcp_req_drop(struct xtcp_req *req);
+void xtcp_req_made_child(struct xtcp_req *req);
+void xtcp_req_close_all(struct sock *lsk);
+void xtcp_req_walk(struct sock *lsk, void (*fn)(struct xtcp_req *, void *),
+		   void *arg);
+
 /* hash.c */
 int xtcp_hash_init(void);
 void xtcp_hash_exit(void);
@@ -700,6 +685,12 @@ void xtcp_tw_hash(struct xtcp_tw *tw, struct sock *sk);
 bool xtcp_tw_unhash(struct xtcp_tw *tw);
 struct sock *xtcp_lookup(struct net *net, __be32 saddr, __be16 sport,
 			 __be32 daddr, __be16 dport, int dif);
+void xtcp_entry_put(struct sock *sk);
+struct sock *xtcp_lookup_established(struct net *net, __be32 saddr,
+				     __be16 sport, __be32 daddr, __be16 dport);
+int xtcp_hash_req(struct xtcp_req *req);
+bool xtcp_req_unhash(struct xtcp_req *req);
+void xtcp_req_replace(struct xtcp_req *req, struct sock *sk);
 void xtcp_tw_collect(const struct net *net, struct hlist_head *list);
 
 /**

@@ -3,7 +3,7 @@
  * xtcp-synflood: spoofed SYNs through a tun device at a listener, while
  * a real client connects to it and sends data.
  *
- *   xtcp-synflood [-n SYNS] [-b BYTES] [-q BACKLOG]
+ *   xtcp-synflood [-n SYNS] [-b BYTES] [-q BACKLOG] [-c]
  *
  * In a namespace of its own (tun "xflood0", 192.0.2.1/24) it listens on
  * 192.0.2.1:80 with a backlog of BACKLOG (128), writes SYNS (100000)
@@ -14,8 +14,15 @@
  * client got through during the flood, its bytes arrived exactly, the
  * SYNs past the queue were answered with SYN cookies, and the sockets
  * and memory xtcp held stayed bounded (at most the backlog's worth of
- * half-open children), printing one line "xtcp-synflood: PASS ..." or
- * "xtcp-synflood: FAIL ...".
+ * half-open connections), printing one line "xtcp-synflood: PASS ..."
+ * or "xtcp-synflood: FAIL ...".
+ *
+ * With -c, SYN cookies are off and no client runs: the flood fills the
+ * SYN queue with half-open connections, and it passes if /proc/net/xtcp
+ * showed the queue full of SYN_RECV entries while no socket was made for
+ * any of them (they are request objects), the SYNs past the queue were
+ * dropped and counted.  It prints the slab growth and the size of a
+ * request object and of a socket from /proc/slabinfo.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -34,9 +41,9 @@
 #define LOCAL_IP "192.0.2.1"
 #define PORT 80
 
-static int tun, ipproto, nsyns = 100000, backlog = 128;
+static int tun, ipproto, nsyns = 100000, backlog = 128, halfopen;
 static atomic_int sent, synacks, flood_done;
-static atomic_long max_socks, max_pages, max_slab_kb;
+static atomic_long max_socks, max_pages, max_slab_kb, max_syn_recv;
 
 static double now_s(void)
 {
@@ -61,6 +68,41 @@ static long slab_kb(void)
 	return kb;
 }
 
+/* Lines of /proc/net/xtcp in SYN_RECV: the half-open connections. */
+static long count_syn_recv(void)
+{
+	char line[256];
+	long n = 0;
+	FILE *f = fopen("/proc/net/xtcp", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, " SYN_RECV"))
+			n++;
+	fclose(f);
+	return n;
+}
+
+/* The object size of slab cache @name, from /proc/slabinfo; or -1. */
+static long slab_objsize(const char *name)
+{
+	char line[512], cache[64];
+	long active, total, size = -1;
+	FILE *f = fopen("/proc/slabinfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%63s %ld %ld %ld", cache, &active, &total, &size) == 4 &&
+		    !strcmp(cache, name))
+			break;
+		size = -1;
+	}
+	fclose(f);
+	return size;
+}
+
 /* /proc/net/xtcp_sockstat (sockets, pages charged), and the slab total. */
 static void sample_sockstat(void)
 {
@@ -69,6 +111,12 @@ static void sample_sockstat(void)
 
 	if (kb > max_slab_kb)
 		max_slab_kb = kb;
+	if (halfopen) {
+		long n = count_syn_recv();
+
+		if (n > max_syn_recv)
+			max_syn_recv = n;
+	}
 	if (!f)
 		return;
 	if (fscanf(f, "XTCP: orphan %ld tw %ld alloc %ld mem %ld pressure %ld",
@@ -230,16 +278,49 @@ out:
 	return ret;
 }
 
+/*
+ * -c: the flood alone, cookies off.  The queue holds backlog + 1
+ * half-open connections (as TCP's), none a socket.
+ */
+static int halfopen_result(int l, long slab0, long drops0)
+{
+	long socks0 = max_socks, drops, slab_growth;
+	pthread_t ft, dt;
+	double t0, elapsed;
+	int ok;
+
+	t0 = now_s();
+	pthread_create(&dt, NULL, drain, NULL);
+	pthread_create(&ft, NULL, flood, NULL);
+	pthread_join(ft, NULL);
+	elapsed = now_s() - t0;
+	pthread_join(dt, NULL);
+	drops = snmp("ListenDrops") - drops0;
+	slab_growth = max_slab_kb - slab0;
+	close(l);
+	xtcp_sysctl_set("syncookies", "1");
+	ok = max_syn_recv >= backlog && max_syn_recv <= backlog + 1 &&
+	     max_socks <= socks0 && drops >= nsyns - 4 * (backlog + 1) &&
+	     slab_growth <= 128 * 1024;
+	printf("xtcp-synflood: %s half-open syns=%d written=%d in %.1f s (%.0f/s)",
+	       ok ? "PASS" : "FAIL", nsyns, (int)sent, elapsed, sent / elapsed);
+	printf(" synacks=%d syn_recv_max=%ld (backlog %d) sockets=%ld (before %ld)",
+	       (int)synacks, (long)max_syn_recv, backlog, (long)max_socks, socks0);
+	printf(" listen_drops=%ld slab_growth=%ld kB request_object=%ld B socket=%ld B\n",
+	       drops, slab_growth, slab_objsize("xtcp_req"), slab_objsize("XTCP"));
+	return ok ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct sockaddr_in sin = { .sin_port = htons(PORT) };
-	long sent0, recv0, slab0, bound_socks, bound_pages = 4096;
+	long sent0, recv0, drops0, slab0, bound_socks, bound_pages = 4096;
 	pthread_t ft, dt;
 	size_t bytes = 1 << 20;
 	double t0, elapsed, connect_ms = 0;
 	int family, l, opt, one = 1, client;
 
-	while ((opt = getopt(argc, argv, "n:b:q:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:b:q:c")) != -1) {
 		switch (opt) {
 		case 'n':
 			nsyns = atoi(optarg);
@@ -250,8 +331,12 @@ int main(int argc, char **argv)
 		case 'q':
 			backlog = atoi(optarg);
 			break;
+		case 'c':
+			halfopen = 1;
+			break;
 		default:
-			fprintf(stderr, "usage: %s [-n SYNS] [-b BYTES] [-q BACKLOG]\n", argv[0]);
+			fprintf(stderr, "usage: %s [-n SYNS] [-b BYTES] [-q BACKLOG] [-c]\n",
+				argv[0]);
 			return 2;
 		}
 	}
@@ -263,8 +348,10 @@ int main(int argc, char **argv)
 		perror("xtcp-synflood: tun");
 		return 1;
 	}
-	/* Half-open children give up fast, as under a real flood's tuning. */
+	/* Half-open connections give up fast, as under a real flood's tuning. */
 	xtcp_sysctl_set("synack_retries", "2");
+	if (halfopen)
+		xtcp_sysctl_set("syncookies", "0");
 	sin.sin_family = family;
 	inet_pton(AF_INET, LOCAL_IP, &sin.sin_addr);
 	l = socket(family, SOCK_STREAM, 0);
@@ -282,6 +369,9 @@ int main(int argc, char **argv)
 	bound_socks = max_socks + 3 + backlog + 1 + 4;
 	sent0 = snmp("SyncookiesSent");
 	recv0 = snmp("SyncookiesRecv");
+	drops0 = snmp("ListenDrops");
+	if (halfopen)
+		return halfopen_result(l, slab0, drops0);
 
 	t0 = now_s();
 	pthread_create(&dt, NULL, drain, NULL);

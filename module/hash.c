@@ -2,10 +2,12 @@
 /*
  * Lookup tables.
  *
- *   bind table   (namespace, local port) -> every socket holding the
- *                port: bound, listening, connected, and TIME_WAIT
- *                objects.  Decides bind() conflicts and feeds
- *                /proc/net/xtcp.  Linked through skc_bind_node.
+ *   bind table   (namespace, local port) -> a struct xtcp_bind_port
+ *                listing every socket holding the port: bound,
+ *                listening, connected, and TIME_WAIT objects, with
+ *                listeners' children on a list of their own.  Decides
+ *                bind() conflicts and feeds /proc/net/xtcp.  Entries
+ *                are linked through skc_bind_node.
  *   conn table   (namespace, 4-tuple) -> the connected socket, its
  *                TIME_WAIT object, or the request object of a
  *                half-open connection.  Linked through skc_nulls_node.
@@ -56,12 +58,38 @@
 
 /**
  * struct xtcp_bucket - one chain of the bind table.
- * @lock: protects @chain and the addresses and ports of its entries.
- * @chain: entries, linked through skc_bind_node.
+ * @lock: protects @chain, the ports on it and their entries' lists,
+ *	addresses and ports.
+ * @chain: struct xtcp_bind_port, one per (namespace, port).
  */
 struct xtcp_bucket {
 	spinlock_t lock;	/* see above */
 	struct hlist_head chain;
+};
+
+/**
+ * struct xtcp_bind_port - one local port of one namespace and the
+ *	entries holding it (TCP's inet_bind_bucket).
+ * @node: link in its bind table chain.
+ * @net: the namespace.
+ * @port: the port, host order.
+ * @unshared: entries whose port connect() did not choose: while there
+ *	is one, connect() does not share the port.
+ * @owners: sockets that bound, listen on or connected from the port,
+ *	and their TIME_WAIT objects, linked through skc_bind_node.
+ * @children: listeners' children and their TIME_WAIT objects, kept
+ *	apart so that a search for a listener or a bind() conflict meets
+ *	the listener before (usually instead of) thousands of them.
+ *
+ * Under its bucket's lock; freed when both lists are empty.
+ */
+struct xtcp_bind_port {
+	struct hlist_node node;
+	possible_net_t net;
+	u16 port;
+	u32 unshared;
+	struct hlist_head owners;
+	struct hlist_head children;
 };
 
 /**
@@ -149,67 +177,113 @@ static bool xtcp_bind_conflict(const struct sock *sk, const struct sock *other)
 	return true;
 }
 
-/* Called with the bucket lock held. */
-static bool xtcp_port_busy(struct xtcp_bucket *b, const struct sock *sk,
-			   u16 port, bool exclusive)
+static struct xtcp_bucket *xtcp_port_bucket(const struct net *net, u16 port)
 {
-	struct sock *other;
-
-	sk_for_each_bound(other, &b->chain) {
-		if (other->sk_num != port || !net_eq(sock_net(other), sock_net(sk)))
-			continue;
-		if (exclusive || xtcp_bind_conflict(sk, other))
-			return true;
-	}
-	return false;
+	return &xtcp_bhash[xtcp_porthash(net, port)];
 }
 
-static void xtcp_bind_link(struct sock *sk, struct xtcp_bucket *b, u16 port,
-			   bool shared)
+static struct xtcp_bucket *xtcp_bind_bucket_of(const struct xtcp_bind_port *p)
 {
-	struct inet_sock *inet = inet_sk(sk);
+	return xtcp_port_bucket(read_pnet(&p->net), p->port);
+}
 
-	inet->inet_num = port;
-	inet->inet_sport = htons(port);
-	sk_add_bind_node(sk, &b->chain);
-	xtcp_sk(sk)->bind_slot = b - xtcp_bhash;
-	xtcp_sk(sk)->port_shared = shared;
+/* Bucket lock held. */
+static struct xtcp_bind_port *xtcp_port_find(struct xtcp_bucket *b,
+					     const struct net *net, u16 port)
+{
+	struct xtcp_bind_port *p;
+
+	hlist_for_each_entry(p, &b->chain, node)
+		if (p->port == port && net_eq(read_pnet(&p->net), net))
+			return p;
+	return NULL;
 }
 
 /*
- * May connect() share @port with what holds it?  Only with other
- * connections whose ports connect() chose (and their TIME_WAIT
- * objects): a port someone bound or listens on is theirs, even when
- * only TIME_WAIT objects of theirs are left on it (as TCP never uses a
- * bind bucket that bind() made).  Whether the 4-tuple is free is for
- * the conn table to say.  Bucket lock held.
+ * The port's entry, made from *@spare (allocated before the bucket lock
+ * was taken) if it has none yet; NULL if it has none and no spare is
+ * left.  Bucket lock held.
  */
-static bool xtcp_port_shareable(struct xtcp_bucket *b, const struct sock *sk,
-				u16 port)
+static struct xtcp_bind_port *xtcp_port_get(struct xtcp_bucket *b,
+					    struct net *net, u16 port,
+					    struct xtcp_bind_port **spare)
+{
+	struct xtcp_bind_port *p = xtcp_port_find(b, net, port);
+
+	if (p || !*spare)
+		return p;
+	p = *spare;
+	*spare = NULL;
+	write_pnet(&p->net, net);
+	p->port = port;
+	p->unshared = 0;
+	INIT_HLIST_HEAD(&p->owners);
+	INIT_HLIST_HEAD(&p->children);
+	hlist_add_head(&p->node, &b->chain);
+	return p;
+}
+
+/* Free @p once nothing holds the port.  Bucket lock held. */
+static void xtcp_port_release(struct xtcp_bind_port *p)
+{
+	if (hlist_empty(&p->owners) && hlist_empty(&p->children)) {
+		hlist_del(&p->node);
+		kfree(p);
+	}
+}
+
+/* Would binding @sk to the port clash with what holds it?  Lock held. */
+static bool xtcp_port_conflict(const struct xtcp_bind_port *p,
+			       const struct sock *sk)
 {
 	struct sock *other;
 
-	sk_for_each_bound(other, &b->chain) {
-		if (other->sk_num != port || !net_eq(sock_net(other), sock_net(sk)))
-			continue;
-		if (xtcp_sk_fullsock(other) ? !xtcp_sk(other)->port_shared :
-					      !XTCP_TW(other)->port_shared)
-			return false;
-	}
-	return true;
+	sk_for_each_bound(other, &p->owners)
+		if (xtcp_bind_conflict(sk, other))
+			return true;
+	sk_for_each_bound(other, &p->children)
+		if (xtcp_bind_conflict(sk, other))
+			return true;
+	return false;
 }
 
-/* Try to take @port for @sk; 0 or -EADDRINUSE. */
-static int xtcp_try_port(struct sock *sk, u16 port, bool exclusive)
+static void xtcp_bind_link(struct sock *sk, struct xtcp_bind_port *p,
+			   bool shared, bool child)
 {
-	struct xtcp_bucket *b = &xtcp_bhash[xtcp_porthash(sock_net(sk), port)];
+	struct inet_sock *inet = inet_sk(sk);
+
+	inet->inet_num = p->port;
+	inet->inet_sport = htons(p->port);
+	sk_add_bind_node(sk, child ? &p->children : &p->owners);
+	xtcp_sk(sk)->bind_port = p;
+	xtcp_sk(sk)->port_shared = shared;
+	if (!shared)
+		p->unshared++;
+}
+
+/*
+ * Try to take @port for @sk; 0, -EADDRINUSE, or -ENOMEM when the port
+ * needs an entry and *@spare is gone.
+ */
+static int xtcp_try_port(struct sock *sk, u16 port, bool exclusive,
+			 struct xtcp_bind_port **spare)
+{
+	struct net *net = sock_net(sk);
+	struct xtcp_bucket *b = xtcp_port_bucket(net, port);
+	struct xtcp_bind_port *p;
 	int err = -EADDRINUSE;
 
 	spin_lock_bh(&b->lock);
-	if (!xtcp_port_busy(b, sk, port, exclusive)) {
-		xtcp_bind_link(sk, b, port, false);
-		err = 0;
-	}
+	p = xtcp_port_find(b, net, port);
+	if (p && (exclusive || xtcp_port_conflict(p, sk)))
+		goto out;
+	p = xtcp_port_get(b, net, port, spare);
+	err = -ENOMEM;
+	if (!p)
+		goto out;
+	xtcp_bind_link(sk, p, false, false);
+	err = 0;
+out:
 	spin_unlock_bh(&b->lock);
 	return err;
 }
@@ -225,49 +299,55 @@ static int xtcp_try_port(struct sock *sk, u16 port, bool exclusive)
  * nothing of the namespace holds; connect() chooses its own with
  * xtcp_hash_connect().
  *
- * Return: 0, or -EADDRINUSE when the port (or every ephemeral port)
- * is taken.
+ * Return: 0, -EADDRINUSE when the port (or every ephemeral port) is
+ * taken, or -ENOMEM.
  */
 int xtcp_bind_port(struct sock *sk, __be32 addr, u16 port)
 {
 	struct inet_sock *inet = inet_sk(sk);
-	int lo, hi, n, i;
+	struct xtcp_bind_port *spare;
+	int lo, hi, n, i, err;
 	u32 offset;
 
+	spare = kmalloc(sizeof(*spare), GFP_KERNEL);
+	if (!spare)
+		return -ENOMEM;
 	inet->inet_rcv_saddr = addr;
 	inet->inet_saddr = addr;
 	if (port) {
-		if (!xtcp_try_port(sk, port, false))
-			return 0;
-		goto fail;
+		err = xtcp_try_port(sk, port, false, &spare);
+		goto out;
 	}
 
 	xtcp_local_port_range(sock_net(sk), &lo, &hi);
 	n = hi - lo + 1;
 	offset = get_random_u32_below(n);
-	for (i = 0; i < n; i++) {
-		port = lo + (offset + i) % n;
-		if (!xtcp_try_port(sk, port, true))
-			return 0;
+	err = -EADDRINUSE;
+	for (i = 0; i < n && err; i++) {
+		err = xtcp_try_port(sk, lo + (offset + i) % n, true, &spare);
 		cond_resched();
 	}
-fail:
-	inet->inet_rcv_saddr = 0;
-	inet->inet_saddr = 0;
-	return -EADDRINUSE;
+out:
+	kfree(spare);
+	if (err) {
+		inet->inet_rcv_saddr = 0;
+		inet->inet_saddr = 0;
+	}
+	return err;
 }
 
 /**
  * xtcp_bind_inherit() - give a child its listener's port.
  * @child: a new socket, not yet visible to anyone.
- * @parent: the listener, locked.
+ * @parent: the listener, locked, so its port entry stays.
  */
 void xtcp_bind_inherit(struct sock *child, const struct sock *parent)
 {
-	struct xtcp_bucket *b = &xtcp_bhash[xtcp_sk(parent)->bind_slot];
+	struct xtcp_bind_port *p = xtcp_sk(parent)->bind_port;
+	struct xtcp_bucket *b = xtcp_bind_bucket_of(p);
 
 	spin_lock(&b->lock);
-	xtcp_bind_link(child, b, parent->sk_num, false);
+	xtcp_bind_link(child, p, false, true);
 	spin_unlock(&b->lock);
 }
 
@@ -279,7 +359,7 @@ void xtcp_bind_inherit(struct sock *child, const struct sock *parent)
  */
 void xtcp_bind_set_saddr(struct sock *sk, __be32 saddr)
 {
-	struct xtcp_bucket *b = &xtcp_bhash[xtcp_sk(sk)->bind_slot];
+	struct xtcp_bucket *b = xtcp_bind_bucket_of(xtcp_sk(sk)->bind_port);
 
 	spin_lock_bh(&b->lock);
 	inet_sk(sk)->inet_saddr = saddr;
@@ -296,20 +376,20 @@ void xtcp_bind_set_saddr(struct sock *sk, __be32 saddr)
  * listen on an overlapping address; SO_REUSEPORT sockets of one user
  * may all listen.  The check and the change of state happen under the
  * port's bucket lock, so two sockets calling listen() at once cannot
- * both pass.
+ * both pass.  Children never listen: only the owners are looked at.
  *
  * Return: 0 or -EADDRINUSE.
  */
 int xtcp_listen_start(struct sock *sk)
 {
-	struct xtcp_bucket *b = &xtcp_bhash[xtcp_sk(sk)->bind_slot];
+	struct xtcp_bind_port *p = xtcp_sk(sk)->bind_port;
+	struct xtcp_bucket *b = xtcp_bind_bucket_of(p);
 	struct sock *other;
 	int err = 0;
 
 	spin_lock_bh(&b->lock);
-	sk_for_each_bound(other, &b->chain) {
-		if (other == sk || other->sk_num != sk->sk_num ||
-		    !net_eq(sock_net(other), sock_net(sk)))
+	sk_for_each_bound(other, &p->owners) {
+		if (other == sk)
 			continue;
 		if (other->sk_state == XTCP_LISTEN && xtcp_addr_overlap(sk, other) &&
 		    (!sk->sk_bound_dev_if || !other->sk_bound_dev_if ||
@@ -325,6 +405,16 @@ int xtcp_listen_start(struct sock *sk)
 	return err;
 }
 
+/* Take an entry off its port; bucket lock held. */
+static void __xtcp_bind_unlink(struct sock_common *c, struct xtcp_bind_port *p,
+			       bool shared)
+{
+	__hlist_del(&c->skc_bind_node);
+	if (!shared)
+		p->unshared--;
+	xtcp_port_release(p);
+}
+
 /**
  * xtcp_unbind() - release a socket's port, if it holds one.
  * @sk: the socket, locked by the caller.
@@ -332,16 +422,18 @@ int xtcp_listen_start(struct sock *sk)
 void xtcp_unbind(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_bind_port *p = xs->bind_port;
 	struct xtcp_bucket *b;
 
-	if (xs->bind_slot < 0)
+	if (!p)
 		return;
-	b = &xtcp_bhash[xs->bind_slot];
+	b = xtcp_bind_bucket_of(p);
 	spin_lock_bh(&b->lock);
-	__sk_del_bind_node(sk);
+	__xtcp_bind_unlink(&sk->__sk_common, p, xs->port_shared);
+	sk_node_init(&sk->sk_bind_node);
 	inet_sk(sk)->inet_num = 0;
 	inet_sk(sk)->inet_sport = 0;
-	xs->bind_slot = -1;
+	xs->bind_port = NULL;
 	xs->port_shared = false;
 	spin_unlock_bh(&b->lock);
 }
@@ -390,40 +482,57 @@ out:
  * listens on is never shared, nor is a 4-tuple still in TIME_WAIT.  The
  * search starts at a random offset.
  *
- * Return: 0, or -EADDRNOTAVAIL when every port of the range is taken
- * for this peer.
+ * Return: 0, -EADDRNOTAVAIL when every port of the range is taken for
+ * this peer, or -ENOMEM.
  */
 int xtcp_hash_connect(struct sock *sk)
 {
 	__be32 saddr = inet_sk(sk)->inet_saddr;
-	int lo, hi, n, i;
+	struct net *net = sock_net(sk);
+	struct xtcp_bind_port *spare;
+	int lo, hi, n, i, err = -EADDRNOTAVAIL;
 	u32 offset;
 
-	xtcp_local_port_range(sock_net(sk), &lo, &hi);
+	spare = kmalloc(sizeof(*spare), GFP_KERNEL);
+	if (!spare)
+		return -ENOMEM;
+	xtcp_local_port_range(net, &lo, &hi);
 	n = hi - lo + 1;
 	offset = get_random_u32_below(n);
 	for (i = 0; i < n; i++) {
 		u16 port = lo + (offset + i) % n;
-		struct xtcp_bucket *b = &xtcp_bhash[xtcp_porthash(sock_net(sk), port)];
+		struct xtcp_bucket *b = xtcp_port_bucket(net, port);
+		struct xtcp_bind_port *p;
 		bool taken = false;
 
 		spin_lock_bh(&b->lock);
-		if (xtcp_port_shareable(b, sk, port)) {
+		p = xtcp_port_get(b, net, port, &spare);
+		if (p && !p->unshared) {
 			inet_sk(sk)->inet_rcv_saddr = saddr;
-			xtcp_bind_link(sk, b, port, true);
+			xtcp_bind_link(sk, p, true, false);
 			taken = true;
 		}
 		spin_unlock_bh(&b->lock);
 		if (taken) {
-			if (!xtcp_hash_connection(sk))
+			if (!xtcp_hash_connection(sk)) {
+				kfree(spare);
 				return 0;
+			}
 			xtcp_unbind(sk);
+		}
+		if (!spare) {
+			spare = kmalloc(sizeof(*spare), GFP_KERNEL);
+			if (!spare) {
+				err = -ENOMEM;
+				break;
+			}
 		}
 		cond_resched();
 	}
+	kfree(spare);
 	inet_sk(sk)->inet_rcv_saddr = 0;
 	inet_sk(sk)->inet_saddr = 0;
-	return -EADDRNOTAVAIL;
+	return err;
 }
 
 /**
@@ -553,18 +662,19 @@ void xtcp_req_replace(struct xtcp_req *req, struct sock *sk)
 void xtcp_tw_hash(struct xtcp_tw *tw, struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct xtcp_bucket *bb = &xtcp_bhash[xs->bind_slot];
+	struct xtcp_bucket *bb = xtcp_bind_bucket_of(xs->bind_port);
 	struct xtcp_rcu_bucket *cb = &xtcp_chash[xs->conn_slot];
 
 	spin_lock_bh(&bb->lock);
 	spin_lock(&cb->lock);
-	tw->bind_slot = xs->bind_slot;
+	tw->bind_port = xs->bind_port;
 	tw->conn_slot = xs->conn_slot;
 	tw->port_shared = xs->port_shared;
-	hlist_add_head(&tw->common.skc_bind_node, &bb->chain);
+	/* In the socket's place: among the owners, or the children. */
+	hlist_add_before(&tw->common.skc_bind_node, &sk->sk_bind_node);
 	hlist_nulls_add_head_rcu(&tw->common.skc_nulls_node, &cb->chain);
 	__sk_del_bind_node(sk);
-	xs->bind_slot = -1;
+	xs->bind_port = NULL;
 	sk_nulls_del_node_init_rcu(sk);
 	xs->conn_slot = -1;
 	spin_unlock(&cb->lock);
@@ -584,15 +694,17 @@ bool xtcp_tw_unhash(struct xtcp_tw *tw)
 	struct xtcp_bucket *bb;
 	bool did = false;
 
-	if (tw->bind_slot < 0)
-		return false;
-	bb = &xtcp_bhash[tw->bind_slot];
+	/*
+	 * The bucket from the object's own port, not its port entry,
+	 * which xtcp_tw_collect() may free once it took the object.
+	 */
+	bb = xtcp_port_bucket(read_pnet(&tw->common.skc_net), tw->common.skc_num);
 	cb = &xtcp_chash[tw->conn_slot];
 	spin_lock_bh(&bb->lock);
 	spin_lock(&cb->lock);
-	if (!hlist_nulls_unhashed(&tw->common.skc_nulls_node)) {
+	if (tw->bind_port && !hlist_nulls_unhashed(&tw->common.skc_nulls_node)) {
 		hlist_nulls_del_init_rcu(&tw->common.skc_nulls_node);
-		__hlist_del(&tw->common.skc_bind_node);
+		__xtcp_bind_unlink(&tw->common, tw->bind_port, tw->port_shared);
 		did = true;
 	}
 	spin_unlock(&cb->lock);
@@ -789,13 +901,43 @@ void xtcp_walk_bucket(const struct net *net, unsigned int i,
 		      const struct xtcp_walk *walk)
 {
 	struct xtcp_bucket *b = &xtcp_bhash[i];
+	struct xtcp_bind_port *p;
 	struct sock *sk;
 
 	spin_lock_bh(&b->lock);
-	sk_for_each_bound(sk, &b->chain)
-		if (net_eq(sock_net(sk), net))
+	hlist_for_each_entry(p, &b->chain, node) {
+		if (!net_eq(read_pnet(&p->net), net))
+			continue;
+		sk_for_each_bound(sk, &p->owners)
 			walk->fn(sk, walk->arg);
+		sk_for_each_bound(sk, &p->children)
+			walk->fn(sk, walk->arg);
+	}
 	spin_unlock_bh(&b->lock);
+}
+
+/* Move the TIME_WAIT objects of @head to @list; bucket lock held. */
+static void xtcp_tw_collect_from(struct hlist_head *head, struct hlist_head *list)
+{
+	struct hlist_node *tmp;
+	struct sock *sk;
+
+	sk_for_each_bound_safe(sk, tmp, head) {
+		struct xtcp_tw *tw = XTCP_TW(sk);
+		struct xtcp_rcu_bucket *cb;
+
+		if (xtcp_sk_fullsock(sk))
+			continue;
+		cb = &xtcp_chash[tw->conn_slot];
+		spin_lock(&cb->lock);
+		hlist_nulls_del_init_rcu(&tw->common.skc_nulls_node);
+		spin_unlock(&cb->lock);
+		__hlist_del(&tw->common.skc_bind_node);
+		if (!tw->port_shared)
+			tw->bind_port->unshared--;
+		tw->bind_port = NULL;
+		hlist_add_head(&tw->common.skc_bind_node, list);
+	}
 }
 
 /**
@@ -808,27 +950,20 @@ void xtcp_walk_bucket(const struct net *net, unsigned int i,
  */
 void xtcp_tw_collect(const struct net *net, struct hlist_head *list)
 {
+	struct xtcp_bind_port *p;
 	struct hlist_node *tmp;
 	unsigned int i;
-	struct sock *sk;
 
 	for (i = 0; i < XTCP_HASH_SIZE; i++) {
 		struct xtcp_bucket *b = &xtcp_bhash[i];
 
 		spin_lock_bh(&b->lock);
-		sk_for_each_bound_safe(sk, tmp, &b->chain) {
-			struct xtcp_tw *tw = XTCP_TW(sk);
-			struct xtcp_rcu_bucket *cb;
-
-			if (xtcp_sk_fullsock(sk) ||
-			    !net_eq(sock_net(sk), net))
+		hlist_for_each_entry_safe(p, tmp, &b->chain, node) {
+			if (!net_eq(read_pnet(&p->net), net))
 				continue;
-			cb = &xtcp_chash[tw->conn_slot];
-			spin_lock(&cb->lock);
-			hlist_nulls_del_init_rcu(&tw->common.skc_nulls_node);
-			spin_unlock(&cb->lock);
-			__hlist_del(&tw->common.skc_bind_node);
-			hlist_add_head(&tw->common.skc_bind_node, list);
+			xtcp_tw_collect_from(&p->owners, list);
+			xtcp_tw_collect_from(&p->children, list);
+			xtcp_port_release(p);
 		}
 		spin_unlock_bh(&b->lock);
 	}

@@ -54,7 +54,7 @@ int xtcp_listen(struct socket *sock, int backlog)
 	}
 	if (sk->sk_state != XTCP_CLOSE)
 		goto out;
-	if (xtcp_sk(sk)->bind_slot < 0) {
+	if (!xtcp_sk(sk)->bind_port) {
 		err = xtcp_bind_port(sk, 0, 0);
 		if (err)
 			goto out;

@@ -17,6 +17,8 @@
 
 #include "../uapi/linux/xtcp.h"
 
+struct xtcp_bind_port;
+
 /*
  * The state of a request object (TCP's TCP_NEW_SYN_RECV, with the same
  * number).  /proc shows it as SYN_RECV.
@@ -35,7 +37,7 @@
  * @expires: when @timer fires, for /proc.
  * @last_oow_ack_time: jiffies of the last ACK sent, for
  *	xtcp_oow_rate_limited().
- * @bind_slot: bind table bucket.
+ * @bind_port: the port in the bind table (hash.c); NULL once unhashed.
  * @conn_slot: conn table bucket.
  * @port_shared: the socket's port was one connect() shares (hash.c).
  */
@@ -47,7 +49,7 @@ struct xtcp_tw {
 	struct hrtimer timer;
 	ktime_t expires;
 	u32 last_oow_ack_time;
-	int bind_slot;
+	struct xtcp_bind_port *bind_port;
 	int conn_slot;
 	bool port_shared;
 };

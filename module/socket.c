@@ -52,7 +52,7 @@ static void xtcp_sock_init_conn(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	xs->bind_slot = -1;
+	xs->bind_port = NULL;
 	xs->conn_slot = -1;
 	xs->listen_slot = -1;
 	xs->advmss = XTCP_DEFAULT_MSS;
@@ -383,7 +383,7 @@ static int xtcp_v4_connect(struct sock *sk, const struct sockaddr_in *usin)
 	err = xtcp_route(sk);
 	if (err)
 		goto fail;
-	if (xtcp_sk(sk)->bind_slot < 0) {
+	if (!xtcp_sk(sk)->bind_port) {
 		inet->inet_saddr = inet->cork.fl.u.ip4.saddr;
 		err = xtcp_hash_connect(sk);
 	} else {
@@ -429,7 +429,7 @@ static void xtcp_reset_conn(struct sock *sk)
 	__skb_queue_purge(&sk->sk_receive_queue);
 	inet->inet_daddr = 0;
 	inet->inet_dport = 0;
-	if (xs->bind_slot >= 0 && !(sk->sk_userlocks & SOCK_BINDADDR_LOCK))
+	if (xs->bind_port && !(sk->sk_userlocks & SOCK_BINDADDR_LOCK))
 		xtcp_bind_set_saddr(sk, 0);
 	sk_dst_reset(sk);
 	WRITE_ONCE(sk->sk_shutdown, 0);

@@ -102,7 +102,7 @@ void xtcp_enter_time_wait(struct sock *sk)
 		return;
 	}
 	tw = xtcp_tw_alloc();
-	if (tw && xs->bind_slot >= 0 && xs->conn_slot >= 0) {
+	if (tw && xs->bind_port && xs->conn_slot >= 0) {
 		struct sock_common *c = &tw->common;
 
 		c->skc_daddr = sk->sk_daddr;

@@ -163,8 +163,8 @@ static inline bool xtcp_ofo_empty(const struct xtcp_ofo *q)
  * struct xtcp_sock - an xtcp socket.
  * @inet: the IPv4 socket it extends; must be first.  inet_num is the
  *	local port (host order), inet_rcv_saddr the bound address.
- * @bind_slot: bind table bucket we sit in, or -1.  Under the bucket
- *	lock.
+ * @bind_port: the port we hold in the bind table (hash.c), or NULL.
+ *	Under its bucket's lock.
  * @port_shared: the port was chosen by connect() and is shared with
  *	other connections of different 4-tuples (hash.c).  Under the
  *	bind bucket lock.
@@ -252,7 +252,7 @@ static inline bool xtcp_ofo_empty(const struct xtcp_ofo *q)
  */
 struct xtcp_sock {
 	struct inet_sock inet;
-	int bind_slot;
+	struct xtcp_bind_port *bind_port;
 	bool port_shared;
 	int conn_slot;
 	int listen_slot;

@@ -593,6 +593,44 @@ TEST(ephemeral_ports_shared_per_peer)
 	ns_sysctl("xa", "ip_local_port_range", "32768 60999");
 }
 
+/*
+ * A listener's children hold its port apart from its owners (hash.c):
+ * bind() meets the listener first, and once the listener is gone the
+ * children still hold the port against bind() without SO_REUSEADDR,
+ * yield to it with (they do not listen), and a new listener may start
+ * there, as with TCP.  /proc lists every child.
+ */
+TEST(listener_children_hold_port)
+{
+	int n = debug_kernel() ? 50 : 200, l, l2, b, i, one = 1;
+	int *c = calloc(n, sizeof(int)), *a = calloc(n, sizeof(int));
+
+	ASSERT_TRUE(c && a);
+	ASSERT_LE(0, l = listener(7330, n));
+	ASSERT_EQ(0, connect_many(c, n, 7330));
+	for (i = 0; i < n; i++)
+		ASSERT_LE(0, a[i] = accept(l, NULL, NULL));
+	EXPECT_EQ(n + 1, ns_count_port("xb", 7330));
+	ASSERT_LE(0, b = socket_in("xb", 0));
+	EXPECT_EQ(-EADDRINUSE, xtcp_bind(b, SERVER_IP, 7330));
+	close(l);
+	EXPECT_EQ(n, ns_count_port("xb", 7330));
+	EXPECT_EQ(-EADDRINUSE, xtcp_bind(b, SERVER_IP, 7330));
+	EXPECT_EQ(-EADDRINUSE, xtcp_bind(b, "0.0.0.0", 7330));
+	close(b);
+	ASSERT_LE(0, l2 = socket_in("xb", 0));
+	ASSERT_EQ(0, setsockopt(l2, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)));
+	EXPECT_EQ(0, xtcp_bind(l2, SERVER_IP, 7330));
+	EXPECT_EQ(0, listen(l2, 4));
+	for (i = 0; i < n; i++) {
+		close(c[i]);
+		close(a[i]);
+	}
+	close(l2);
+	free(c);
+	free(a);
+}
+
 /* IP IDs of DF packets start at a random point per connection. */
 TEST(ip_id_randomised)
 {

@@ -88,20 +88,19 @@ bool xtcp_oow_rate_limited(struct net *net, const struct sk_buff *skb,
 	return false;
 }
 
-/*
- * RFC 5961 §7: challenge ACKs are limited per socket (as other replies
- * to segments that do not belong) and per namespace, to
- * net.xtcp.challenge_ack_limit a second.  As TCP does since
- * CVE-2016-5696, the allowance of each second is drawn at random in
- * [limit / 2, limit * 3 / 2), so that an off-path attacker cannot count
- * our challenges to learn the sequence space.
- */
 /**
  * xtcp_challenge_ack_allowed() - may a challenge ACK go out now?
  * @net: the namespace.
  * @skb: the segment that draws it.
  * @last: the connection's (or request's) time of its last reply to a
  *	segment that did not belong, for xtcp_oow_rate_limited().
+ *
+ * RFC 5961 §7: challenge ACKs are limited per connection (as other
+ * replies to segments that do not belong) and per namespace, to
+ * net.xtcp.challenge_ack_limit a second.  As TCP does since
+ * CVE-2016-5696, the allowance of each second is drawn at random in
+ * [limit / 2, limit * 3 / 2), so that an off-path attacker cannot count
+ * our challenges to learn the sequence space.
  *
  * Return: true if it may, and it is counted.
  */

@@ -122,6 +122,48 @@ static int listen_on(unsigned short port)
 	return l;
 }
 
+static unsigned short sock_port(int fd, int peer)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+
+	if ((peer ? getpeername : getsockname)(fd, (struct sockaddr *)&sin, &len))
+		return 0;
+	return ntohs(sin.sin_port);
+}
+
+/*
+ * Put each accepted end at its client's index: accept() returns
+ * connections in the order their handshakes completed, which need not
+ * be the order of the connect() calls.  The clients' ports are unique
+ * (one peer address and port).
+ */
+static int pair_up(const int *c, int *s, int n)
+{
+	int *at = malloc(65536 * sizeof(int)), *sorted = malloc(n * sizeof(int));
+	int i, ret = -1;
+
+	if (!at || !sorted)
+		goto out;
+	for (i = 0; i < 65536; i++)
+		at[i] = -1;
+	for (i = 0; i < n; i++)
+		at[sock_port(c[i], 0)] = i;
+	for (i = 0; i < n; i++) {
+		int k = at[sock_port(s[i], 1)];
+
+		if (k < 0)
+			goto out;
+		sorted[k] = s[i];
+	}
+	memcpy(s, sorted, n * sizeof(int));
+	ret = 0;
+out:
+	free(at);
+	free(sorted);
+	return ret;
+}
+
 /* Open @n connections to @port: clients in @c, accepted ends in @s. */
 static int open_many(int l, unsigned short port, int *c, int *s, int n)
 {
@@ -151,7 +193,7 @@ static int open_many(int l, unsigned short port, int *c, int *s, int n)
 			return -1;
 		poll(&(struct pollfd){ .fd = l, .events = POLLIN }, 1, 100);
 	}
-	return accepted == n ? 0 : -1;
+	return accepted == n ? pair_up(c, s, n) : -1;
 }
 
 /* Read exactly @len bytes from non-blocking @fd. */

@@ -439,6 +439,45 @@ void xtcp_unbind(struct sock *sk)
 }
 
 /**
+ * xtcp_entry_alloc() - allocate a TIME_WAIT or request object.
+ * @cache: its SLAB_TYPESAFE_BY_RCU cache.
+ * @size: its size; it starts with a struct sock_common.
+ *
+ * A lookup may still be walking through the memory's previous life:
+ * everything is cleared but the link such a reader follows (as
+ * sk_prot_clear_nulls()), and the count stays 0, so that no reader
+ * takes the object, until its keys are written and it is published.
+ * GFP_ATOMIC: both are made in softirq.
+ *
+ * Return: the object, or NULL.
+ */
+void *xtcp_entry_alloc(struct kmem_cache *cache, size_t size)
+{
+	size_t next = offsetof(struct sock_common, skc_nulls_node.next);
+	size_t pprev = offsetof(struct sock_common, skc_nulls_node.pprev);
+	char *obj = kmem_cache_alloc(cache, GFP_ATOMIC);
+
+	if (!obj)
+		return NULL;
+	memset(obj, 0, next);
+	memset(obj + pprev, 0, size - pprev);
+	return obj;
+}
+
+/* Does anything in @b hold this 4-tuple?  Bucket lock held. */
+static bool xtcp_conn_taken(struct xtcp_rcu_bucket *b, const struct net *net,
+			    __be32 raddr, __be16 rport, __be32 laddr, u16 lport)
+{
+	struct hlist_nulls_node *node;
+	struct sock *other;
+
+	sk_nulls_for_each(other, node, &b->chain)
+		if (xtcp_conn_match(other, net, raddr, rport, laddr, lport))
+			return true;
+	return false;
+}
+
+/**
  * xtcp_hash_connection() - enter a connected socket in the conn table.
  * @sk: the socket, locked, bound, with its peer set.
  *
@@ -450,21 +489,15 @@ int xtcp_hash_connection(struct sock *sk)
 	unsigned int h = xtcp_connhash(sock_net(sk), sk->sk_rcv_saddr,
 				       sk->sk_num, sk->sk_daddr, sk->sk_dport);
 	struct xtcp_rcu_bucket *b = &xtcp_chash[h];
-	struct hlist_nulls_node *node;
-	struct sock *other;
-	int err = 0;
+	int err = -EADDRNOTAVAIL;
 
 	spin_lock_bh(&b->lock);
-	sk_nulls_for_each(other, node, &b->chain) {
-		if (xtcp_conn_match(other, sock_net(sk), sk->sk_daddr,
-				    sk->sk_dport, sk->sk_rcv_saddr, sk->sk_num)) {
-			err = -EADDRNOTAVAIL;
-			goto out;
-		}
+	if (!xtcp_conn_taken(b, sock_net(sk), sk->sk_daddr, sk->sk_dport,
+			     sk->sk_rcv_saddr, sk->sk_num)) {
+		xtcp_sk(sk)->conn_slot = h;
+		sk_nulls_add_node_rcu(sk, &b->chain);	/* the table's reference */
+		err = 0;
 	}
-	xtcp_sk(sk)->conn_slot = h;
-	sk_nulls_add_node_rcu(sk, &b->chain);	/* the table's reference */
-out:
 	spin_unlock_bh(&b->lock);
 	return err;
 }
@@ -588,21 +621,15 @@ int xtcp_hash_req(struct xtcp_req *req)
 	unsigned int h = xtcp_connhash(read_pnet(&c->skc_net), c->skc_rcv_saddr,
 				       c->skc_num, c->skc_daddr, c->skc_dport);
 	struct xtcp_rcu_bucket *b = &xtcp_chash[h];
-	struct hlist_nulls_node *node;
-	struct sock *other;
-	int err = 0;
+	int err = -EADDRINUSE;
 
 	spin_lock(&b->lock);
-	sk_nulls_for_each(other, node, &b->chain) {
-		if (xtcp_conn_match(other, read_pnet(&c->skc_net), c->skc_daddr,
-				    c->skc_dport, c->skc_rcv_saddr, c->skc_num)) {
-			err = -EADDRINUSE;
-			goto out;
-		}
+	if (!xtcp_conn_taken(b, read_pnet(&c->skc_net), c->skc_daddr,
+			     c->skc_dport, c->skc_rcv_saddr, c->skc_num)) {
+		req->conn_slot = h;
+		hlist_nulls_add_head_rcu(&c->skc_nulls_node, &b->chain);
+		err = 0;
 	}
-	req->conn_slot = h;
-	hlist_nulls_add_head_rcu(&c->skc_nulls_node, &b->chain);
-out:
 	spin_unlock(&b->lock);
 	return err;
 }

@@ -482,6 +482,35 @@ void xtcp_queue_fin(struct sock *sk)
 	xs->fin_queued = true;
 }
 
+/*
+ * Send the header @f alone on @rt (taken), from @saddr to @daddr, with
+ * @sk's TTL, mark and priority and the TOS @tos: for segments no
+ * connection sends (replies, a request's SYN-ACK).
+ */
+static void xtcp_v4_send_bare(struct net *net, const struct sock *sk,
+			      struct rtable *rt, __be32 saddr, __be32 daddr,
+			      const struct xtcp_hdr_fields *f, u8 tos)
+{
+	struct sk_buff *skb = xtcp_alloc_ctl(GFP_ATOMIC);
+	struct tcphdr *th;
+
+	if (!skb) {
+		ip_rt_put(rt);
+		return;
+	}
+	th = skb_push(skb, xtcp_header_len(f));
+	skb_reset_transport_header(skb);
+	xtcp_build_header(th, f);
+	th->check = xtcp_csum(saddr, daddr, xtcp_ipproto, th, skb->len);
+	skb->ip_summed = CHECKSUM_NONE;
+	skb_dst_set(skb, &rt->dst);
+
+	XTCP_INC_STATS(net, XTCP_MIB_OUTSEGS);
+	if (f->flags & TCPHDR_RST)
+		XTCP_INC_STATS(net, XTCP_MIB_OUTRSTS);
+	ip_build_and_send_pkt(skb, sk, saddr, daddr, NULL, tos);
+}
+
 /* Send @f from no socket, answering @in; with our MSS if @f->mss is set. */
 static void __xtcp_v4_send_reply(struct net *net, const struct sk_buff *in,
 				 struct xtcp_hdr_fields *f)
@@ -495,8 +524,6 @@ static void __xtcp_v4_send_reply(struct net *net, const struct sk_buff *in,
 		.fl4_sport = f->sport,
 		.fl4_dport = f->dport,
 	};
-	struct sk_buff *skb;
-	struct tcphdr *oth;
 	struct rtable *rt;
 
 	rt = ip_route_output_key(net, &fl4);
@@ -506,22 +533,7 @@ static void __xtcp_v4_send_reply(struct net *net, const struct sk_buff *in,
 		f->mss = clamp_t(unsigned int, dst_mtu(&rt->dst) -
 				 sizeof(struct iphdr) - sizeof(struct tcphdr),
 				 88, 65495);
-	skb = xtcp_alloc_ctl(GFP_ATOMIC);
-	if (!skb) {
-		ip_rt_put(rt);
-		return;
-	}
-	oth = skb_push(skb, xtcp_header_len(f));
-	skb_reset_transport_header(skb);
-	xtcp_build_header(oth, f);
-	oth->check = xtcp_csum(iph->daddr, iph->saddr, xtcp_ipproto, oth, skb->len);
-	skb->ip_summed = CHECKSUM_NONE;
-	skb_dst_set(skb, &rt->dst);
-
-	XTCP_INC_STATS(net, XTCP_MIB_OUTSEGS);
-	if (f->flags & TCPHDR_RST)
-		XTCP_INC_STATS(net, XTCP_MIB_OUTRSTS);
-	ip_build_and_send_pkt(skb, ctl, iph->daddr, iph->saddr, NULL, 0);
+	xtcp_v4_send_bare(net, ctl, rt, iph->daddr, iph->saddr, f, 0);
 }
 
 /**
@@ -601,8 +613,6 @@ void xtcp_req_send_synack(const struct xtcp_req *req)
 		.wscale_ok = req->wscale_ok,
 	};
 	struct flowi4 fl4;
-	struct sk_buff *skb;
-	struct tcphdr *th;
 	struct rtable *rt;
 
 	rt = ip_route_output_ports(net, &fl4, lsk, c->skc_daddr,
@@ -611,21 +621,8 @@ void xtcp_req_send_synack(const struct xtcp_req *req)
 				   lsk->sk_bound_dev_if);
 	if (IS_ERR(rt))
 		return;
-	skb = xtcp_alloc_ctl(GFP_ATOMIC);
-	if (!skb) {
-		ip_rt_put(rt);
-		return;
-	}
-	th = skb_push(skb, xtcp_header_len(&f));
-	skb_reset_transport_header(skb);
-	xtcp_build_header(th, &f);
-	th->check = xtcp_csum(c->skc_rcv_saddr, c->skc_daddr, xtcp_ipproto,
-			      th, skb->len);
-	skb->ip_summed = CHECKSUM_NONE;
-	skb_dst_set(skb, &rt->dst);
-	XTCP_INC_STATS(net, XTCP_MIB_OUTSEGS);
-	ip_build_and_send_pkt(skb, lsk, c->skc_rcv_saddr, c->skc_daddr, NULL,
-			      inet_sk(lsk)->tos);
+	xtcp_v4_send_bare(net, lsk, rt, c->skc_rcv_saddr, c->skc_daddr, &f,
+			  inet_sk(lsk)->tos);
 }
 
 /**

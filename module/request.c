@@ -47,23 +47,6 @@ void xtcp_req_put(struct xtcp_req *req)
 	}
 }
 
-/*
- * Everything cleared but the link that a lookup walking through the
- * object's previous life follows; the count stays 0 until published.
- */
-static struct xtcp_req *xtcp_req_alloc(void)
-{
-	struct xtcp_req *req = kmem_cache_alloc(xtcp_req_cachep, GFP_ATOMIC);
-	size_t next = offsetof(struct xtcp_req, common.skc_nulls_node.next);
-	size_t pprev = offsetof(struct xtcp_req, common.skc_nulls_node.pprev);
-
-	if (!req)
-		return NULL;
-	memset(req, 0, next);
-	memset((char *)req + pprev, 0, sizeof(*req) - pprev);
-	return req;
-}
-
 /* Take @req off its listener's queue; false if someone else did. */
 static bool xtcp_req_claim(struct xtcp_req *req)
 {
@@ -174,7 +157,7 @@ int xtcp_req_open(struct sock *lsk, const struct sk_buff *skb,
 	struct xtcp_req *req;
 	int mss;
 
-	req = xtcp_req_alloc();
+	req = xtcp_entry_alloc(xtcp_req_cachep, sizeof(*req));
 	if (!req)
 		return -ENOMEM;
 	c = &req->common;

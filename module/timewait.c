@@ -22,9 +22,9 @@
  *
  * References: the tables hold one (dropped by whoever unhashes), the
  * queued timer one, each lookup one.  Lookups run under RCU, so the
- * cache is SLAB_TYPESAFE_BY_RCU (hash.c says why).  The objects do not pin the
- * module; the namespace's exit (and so module unload) cancels every
- * timer and frees every object of the namespace.
+ * cache is SLAB_TYPESAFE_BY_RCU (hash.c says why).  The objects do not
+ * pin the module; the namespace's exit (and so module unload) cancels
+ * every timer and frees every object of the namespace.
  */
 #include <linux/slab.h>
 #include <net/tcp.h>
@@ -43,25 +43,6 @@ void xtcp_tw_put(struct xtcp_tw *tw)
 		atomic_dec(&xtcp_pernet(read_pnet(&tw->common.skc_net))->tw_count);
 		kmem_cache_free(xtcp_tw_cachep, tw);
 	}
-}
-
-/*
- * A new object in memory that a lookup may still be walking through
- * (the cache is SLAB_TYPESAFE_BY_RCU, see hash.c): everything is
- * cleared but the link such a reader follows, and the count stays 0,
- * so no reader takes it, until xtcp_tw_publish().
- */
-static struct xtcp_tw *xtcp_tw_alloc(void)
-{
-	struct xtcp_tw *tw = kmem_cache_alloc(xtcp_tw_cachep, GFP_ATOMIC);
-	size_t next = offsetof(struct xtcp_tw, common.skc_nulls_node.next);
-	size_t pprev = offsetof(struct xtcp_tw, common.skc_nulls_node.pprev);
-
-	if (!tw)
-		return NULL;
-	memset(tw, 0, next);
-	memset((char *)tw + pprev, 0, sizeof(*tw) - pprev);
-	return tw;
 }
 
 static enum hrtimer_restart xtcp_tw_timer_fn(struct hrtimer *t)
@@ -101,7 +82,7 @@ void xtcp_enter_time_wait(struct sock *sk)
 		xtcp_done(sk);
 		return;
 	}
-	tw = xtcp_tw_alloc();
+	tw = xtcp_entry_alloc(xtcp_tw_cachep, sizeof(*tw));
 	if (tw && xs->bind_port && xs->conn_slot >= 0) {
 		struct sock_common *c = &tw->common;
 

@@ -688,6 +688,7 @@ struct sock *xtcp_lookup(struct net *net, __be32 saddr, __be16 sport,
 void xtcp_entry_put(struct sock *sk);
 struct sock *xtcp_lookup_established(struct net *net, __be32 saddr,
 				     __be16 sport, __be32 daddr, __be16 dport);
+void *xtcp_entry_alloc(struct kmem_cache *cache, size_t size);
 int xtcp_hash_req(struct xtcp_req *req);
 bool xtcp_req_unhash(struct xtcp_req *req);
 void xtcp_req_replace(struct xtcp_req *req, struct sock *sk);

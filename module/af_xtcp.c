@@ -20,6 +20,7 @@ MODULE_PARM_DESC(family, "address family number (default 19, AF_ECONET's unused 
 int xtcp_ipproto = IPPROTO_XTCP;
 module_param_named(ipproto, xtcp_ipproto, int, 0444);
 MODULE_PARM_DESC(ipproto, "IP protocol number on the wire (default 253, RFC 3692)");
+EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_ipproto);
 
 struct proto xtcp_proto = {
 	.name		= "XTCP",
@@ -147,9 +148,12 @@ static int __init xtcp_init(void)
 	err = proto_register(&xtcp_proto, 1);
 	if (err)
 		goto err_mem_sysctl;
-	err = xtcp_input_init();
+	err = xtcp_offload_init();
 	if (err)
 		goto err_proto;
+	err = xtcp_input_init();
+	if (err)
+		goto err_offload;
 	err = sock_register(&xtcp_family_ops);
 	if (err) {
 		pr_err("cannot register address family %d (%d): %s; load with family=N\n",
@@ -163,6 +167,8 @@ static int __init xtcp_init(void)
 
 err_input:
 	xtcp_input_exit();
+err_offload:
+	xtcp_offload_exit();
 err_proto:
 	proto_unregister(&xtcp_proto);
 err_mem_sysctl:
@@ -195,6 +201,7 @@ static void __exit xtcp_exit(void)
 {
 	sock_unregister(xtcp_family);
 	xtcp_input_exit();
+	xtcp_offload_exit();
 	proto_unregister(&xtcp_proto);
 	xtcp_mem_sysctl_exit();
 	xtcp_mem_proto_exit();

@@ -13,6 +13,8 @@
  */
 #include <linux/kernel.h>
 #include <linux/minmax.h>
+#include <linux/skbuff.h>
+#include <net/tcp.h>
 
 #include "xtcp.h"
 
@@ -205,3 +207,98 @@ u32 xtcp_window_field(u32 win, u8 ws, u16 *field)
 	return f << ws;
 }
 EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_window_field);
+
+/**
+ * xtcp_size_goal() - how large sendmsg() lets a queued skb grow.
+ * @mss: payload bytes per segment.
+ * @gso_max_size: the largest super-segment the route takes (payload),
+ *	0 without segmentation offload.
+ * @gso_max_segs: the most segments in one super-segment.
+ * @max_window: the largest window the peer offered.
+ * @cwnd: the congestion window, in segments.
+ *
+ * A whole number of segments: at most @gso_max_size and @gso_max_segs,
+ * at most half the peer's largest window (so that two skbs are in
+ * flight in any window, as TCP's tcp_bound_to_half_wnd(); all of a
+ * window of 536 bytes or less), at most the
+ * congestion window; never less than one segment.
+ *
+ * Return: the goal in bytes.
+ */
+u32 xtcp_size_goal(u32 mss, u32 gso_max_size, u32 gso_max_segs,
+		   u32 max_window, u32 cwnd)
+{
+	u32 goal = gso_max_size, segs;
+
+	if (!mss)
+		return 0;
+	goal = min(goal, max_window > XTCP_DEFAULT_MSS ? max_window / 2 : max_window);
+	segs = min3(goal / mss, gso_max_segs, cwnd);
+	return max(segs, 1U) * mss;
+}
+EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_size_goal);
+
+/**
+ * xtcp_pcount() - segments an skb of @len payload bytes goes out as.
+ * @len: payload bytes (a FIN alone is 0).
+ * @mss: payload bytes per segment.
+ *
+ * Return: at least 1, at most 65535.
+ */
+u16 xtcp_pcount(u32 len, u32 mss)
+{
+	if (len <= mss || !mss)
+		return 1;
+	return min_t(u32, DIV_ROUND_UP(len, mss), U16_MAX);
+}
+EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_pcount);
+
+/**
+ * xtcp_rcvbuf_want() - the receive buffer for a reader's pace.
+ * @copied: bytes the reader took in the last round trip.
+ * @space: bytes it took in the round trip before, less than @copied.
+ * @advmss: the MSS we advertised.
+ *
+ * TCP's tcp_rcv_space_adjust(): a window of twice what was read in a
+ * round trip plus sixteen segments, grown further by the rate at which
+ * the pace rose (a sender in slow start doubles per round trip), in
+ * segments that each cost what a full segment off a NIC may cost in
+ * truesize.  The window we offer is half the free buffer
+ * (xtcp_rcv_space()): the margin for truesize above payload.
+ *
+ * Return: bytes, not capped.
+ */
+u32 xtcp_rcvbuf_want(u32 copied, u32 space, u32 advmss)
+{
+	u64 win = 2ULL * copied + 16ULL * advmss, grow;
+
+	if (!space || !advmss)
+		return 0;
+	grow = div_u64(win * (copied - space), space);
+	win += 2 * grow;
+	win = DIV_ROUND_UP_ULL(win, advmss) * SKB_TRUESIZE(advmss + MAX_TCP_HEADER);
+	return min_t(u64, win, U32_MAX / 2);
+}
+EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_rcvbuf_want);
+
+/**
+ * xtcp_sndbuf_want() - the send buffer for a congestion window.
+ * @cwnd: the window, in segments.
+ * @mss: payload bytes per segment.
+ *
+ * Twice the window (at least the initial ten segments), so the user
+ * fills the next window while this one is in flight, as TCP's
+ * tcp_sndbuf_expand(); a segment costs its payload in page fragments
+ * plus its share of the skb of a super-segment (a sixteenth of one,
+ * generously: a 64 KB super-segment holds 45).
+ *
+ * Return: bytes, not capped.
+ */
+u32 xtcp_sndbuf_want(u32 cwnd, u32 mss)
+{
+	u64 want = 2ULL * max_t(u32, cwnd, XTCP_INIT_CWND) *
+		   (mss + SKB_TRUESIZE(0) / 16);
+
+	return min_t(u64, want, U32_MAX / 2);
+}
+EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_sndbuf_want);

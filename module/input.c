@@ -200,8 +200,8 @@ static u32 xtcp_clean_acked(struct sock *sk, u32 ack)
 				xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
 						NULL : skb->next;
 			if (sent) {
-				xs->packets_out--;
-				acked++;
+				xs->packets_out -= cb->pcount;
+				acked += cb->pcount;
 				if (!cb->retrans) {
 					sample = now - cb->tx_us;
 					have_sample = true;
@@ -211,9 +211,20 @@ static u32 xtcp_clean_acked(struct sock *sk, u32 ack)
 			xtcp_wmem_free(sk, skb);
 			continue;
 		}
-		if (xtcp_seq_after(ack, cb->seq)) {
-			__skb_pull(skb, ack - cb->seq);
-			cb->seq = ack;
+		/* Part of a super-segment: its first segments left the network. */
+		if (xtcp_seq_after(ack, cb->seq) &&
+		    !xtcp_trim_head(sk, skb, ack - cb->seq) && sent) {
+			u16 left = xtcp_pcount(skb->len, xs->mss);
+
+			if (left < cb->pcount) {
+				xs->packets_out -= cb->pcount - left;
+				acked += cb->pcount - left;
+				cb->pcount = left;
+				if (!cb->retrans) {
+					sample = now - cb->tx_us;
+					have_sample = true;
+				}
+			}
 		}
 		break;
 	}
@@ -225,7 +236,7 @@ static u32 xtcp_clean_acked(struct sock *sk, u32 ack)
 				xtcp_sysctl(net, XTCP_SYSCTL_RTO_MAX_MS) * USEC_PER_MSEC);
 		xs->rto = DIV_ROUND_UP(xs->rtt.rto_us, USEC_PER_MSEC);
 	}
-	xtcp_sndbuf_restore(sk);
+	xtcp_sndbuf_adjust(sk);
 	sk->sk_write_space(sk);
 	return acked;
 }
@@ -414,10 +425,14 @@ static int xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 	if (off >= len)
 		return 0;
 	/*
-	 * Never above what we advertised: one reassembled 64 KB datagram
-	 * must not stop every-second-segment ACKs for good.
+	 * A super-segment's segment size is its gso_size (TCP's
+	 * tcp_measure_rcv_mss()); and never above what we advertised: one
+	 * reassembled 64 KB datagram must not stop every-second-segment
+	 * ACKs for good.
 	 */
-	xs->rcv_mss = max_t(u32, xs->rcv_mss, min_t(u32, len, xs->advmss));
+	xs->rcv_mss = max_t(u32, xs->rcv_mss,
+			    min_t(u32, skb_is_gso(skb) ?
+				  skb_shinfo(skb)->gso_size : len, xs->advmss));
 	if (xtcp_seq_after(seq + len, edge)) {
 		len = edge - seq;
 		cb->flags &= ~TCPHDR_FIN;
@@ -450,6 +465,7 @@ static int xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 	}
 	cb->flags &= ~TCPHDR_FIN;	/* the caller handles this one's FIN */
 	xtcp_queue_rcv(sk, skb);
+	xtcp_rcv_rtt_measure(sk);
 	ret = XTCP_DATA_TAKEN;
 	if (!xtcp_ofo_empty(&xs->ofo)) {
 		ret |= XTCP_DATA_OFO;

@@ -193,20 +193,32 @@ void xtcp_wmem_free(struct sock *sk, struct sk_buff *skb)
 }
 
 /**
- * xtcp_sndbuf_restore() - after an ACK freed send buffer: a send buffer
- *	the core moderated under pressure grows back to net.xtcp.wmem's
- *	default once memory is plentiful again (unless the user set it).
+ * xtcp_sndbuf_adjust() - after an ACK: the send buffer follows the
+ *	congestion window.
  * @sk: the socket, locked.
+ *
+ * Room for two congestion windows of segments (xtcp_sndbuf_want()), at
+ * least net.xtcp.wmem's default, at most its maximum, as TCP's
+ * tcp_sndbuf_expand(): so a sender is never held back by its buffer
+ * before the network holds it back.  It also brings back a buffer the
+ * core moderated under pressure.  Not while memory is short, and never
+ * a buffer the user set (SO_SNDBUF).  It only grows here; pressure
+ * shrinks it (sk_stream_moderate_sndbuf()).
  */
-void xtcp_sndbuf_restore(struct sock *sk)
+void xtcp_sndbuf_adjust(struct sock *sk)
 {
-	int want = READ_ONCE(xtcp_pernet(sock_net(sk))->wmem[1]);
+	const struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int want;
 
-	if (sk->sk_userlocks & SOCK_SNDBUF_LOCK || sk->sk_sndbuf >= want ||
-	    sk_under_memory_pressure(sk) ||
+	if (sk->sk_userlocks & SOCK_SNDBUF_LOCK || sk_under_memory_pressure(sk) ||
 	    sk_memory_allocated(sk) >= sk_prot_mem_limits(sk, 0))
 		return;
-	WRITE_ONCE(sk->sk_sndbuf, want);
+	want = min_t(u32, xtcp_sndbuf_want(xs->cc.cwnd, xs->mss),
+		     READ_ONCE(xn->wmem[2]));
+	want = max(want, READ_ONCE(xn->wmem[1]));
+	if (sk->sk_sndbuf < want)
+		WRITE_ONCE(sk->sk_sndbuf, want);
 }
 
 /**

@@ -13,6 +13,9 @@
  * TIME_WAIT) go out through the namespace's control socket.
  */
 #include <linux/skbuff.h>
+#ifdef XTCP_HAVE_SKBUFF_REF_H
+#include <linux/skbuff_ref.h>
+#endif
 #include <net/ip.h>
 #include <net/route.h>
 #include <net/tcp.h>
@@ -124,10 +127,37 @@ static u16 xtcp_syn_window(struct sock *sk)
 	return xs->rcv_wnd;
 }
 
-/* Push the header onto @skb (payload only) and send it from @sk. */
-static int xtcp_transmit(struct sock *sk, struct sk_buff *skb, u8 flags,
-			 u32 seq)
+/*
+ * The checksum of @skb, header @th at skb->data: left to the device
+ * when it checksums any protocol, and on a super-segment, which
+ * offload.c cuts and checksums if the device cannot; computed here
+ * otherwise.  Either way the pseudo-header carries our protocol.
+ */
+static void xtcp_csum_out(const struct xtcp_sock *xs, struct sk_buff *skb,
+			  struct tcphdr *th, __be32 saddr, __be32 daddr)
 {
+	if (skb_is_gso(skb) || xs->csum_hw) {
+		th->check = ~csum_tcpudp_magic(saddr, daddr, skb->len,
+					       xtcp_ipproto, 0);
+		skb->ip_summed = CHECKSUM_PARTIAL;
+		skb->csum_start = skb_transport_header(skb) - skb->head;
+		skb->csum_offset = offsetof(struct tcphdr, check);
+		return;
+	}
+	th->check = 0;
+	th->check = csum_tcpudp_magic(saddr, daddr, skb->len, xtcp_ipproto,
+				      skb_checksum(skb, 0, skb->len, 0));
+	skb->ip_summed = CHECKSUM_NONE;
+}
+
+/*
+ * Push the header onto @skb (payload only) and send it from @sk; a
+ * payload of @pcount segments goes as one super-segment.
+ */
+static int xtcp_transmit(struct sock *sk, struct sk_buff *skb, u8 flags,
+			 u32 seq, u16 pcount)
+{
+	struct skb_shared_info *shinfo = skb_shinfo(skb);
 	struct inet_sock *inet = inet_sk(sk);
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct net *net = sock_net(sk);
@@ -149,17 +179,24 @@ static int xtcp_transmit(struct sock *sk, struct sk_buff *skb, u8 flags,
 	} else if (!(flags & TCPHDR_RST)) {
 		f.window = xtcp_select_window(sk);
 	}
+	if (pcount > 1) {
+		shinfo->gso_size = xs->mss;
+		shinfo->gso_segs = pcount;
+		shinfo->gso_type = XTCP_GSO_TYPE;
+	} else {
+		shinfo->gso_size = 0;
+		shinfo->gso_segs = 0;
+		shinfo->gso_type = 0;
+	}
 	th = skb_push(skb, xtcp_header_len(&f));
 	skb_reset_transport_header(skb);
 	xtcp_build_header(th, &f);
-	th->check = xtcp_csum(inet->inet_saddr, inet->inet_daddr, xtcp_ipproto,
-			      th, skb->len);
-	skb->ip_summed = CHECKSUM_NONE;
+	xtcp_csum_out(xs, skb, th, inet->inet_saddr, inet->inet_daddr);
 	skb->protocol = htons(ETH_P_IP);
 	skb_set_owner_w(skb, sk);
 
-	xs->stats.segs_out++;
-	XTCP_INC_STATS(net, XTCP_MIB_OUTSEGS);
+	xs->stats.segs_out += pcount;
+	XTCP_ADD_STATS(net, XTCP_MIB_OUTSEGS, pcount);
 	if (flags & TCPHDR_RST)
 		XTCP_INC_STATS(net, XTCP_MIB_OUTRSTS);
 	if (flags & TCPHDR_ACK)
@@ -184,7 +221,7 @@ static int xtcp_send_ctl(struct sock *sk, u8 flags, u32 seq)
 
 	if (!skb)
 		return -ENOBUFS;
-	return xtcp_transmit(sk, skb, flags, seq);
+	return xtcp_transmit(sk, skb, flags, seq, 1);
 }
 
 /**
@@ -241,21 +278,151 @@ void xtcp_send_active_reset(struct sock *sk)
 	xtcp_send_ctl(sk, TCPHDR_RST | TCPHDR_ACK, xtcp_sk(sk)->snd_nxt);
 }
 
-/* Transmit one queued skb (data and/or FIN). */
+/*
+ * Transmit one queued skb (data and/or FIN), as cb->pcount segments.
+ * The skb stays queued for retransmission; a clone goes out.
+ */
 static int xtcp_transmit_queued(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	u8 flags = TCPHDR_ACK | (cb->flags & (TCPHDR_FIN | TCPHDR_PSH));
 	struct sk_buff *clone;
 
-	/* An earlier clone may still be in a queue below us: copy then. */
+	/*
+	 * An earlier clone may still be in a queue below us: copy the
+	 * head then (the pages are shared), as its header and shared
+	 * info must not change under it.
+	 */
 	if (skb_cloned(skb))
 		clone = pskb_copy(skb, GFP_ATOMIC);
 	else
 		clone = skb_clone(skb, GFP_ATOMIC);
 	if (!clone)
 		return -ENOBUFS;
-	return xtcp_transmit(sk, clone, flags, cb->seq);
+	return xtcp_transmit(sk, clone, flags, cb->seq, cb->pcount);
+}
+
+/*
+ * Give @skb a head and shared info of its own if a clone shares them,
+ * keeping its truesize: what the socket was charged stays what it will
+ * be uncharged (skb_unclone_keeptruesize(), not exported on 6.1).
+ */
+static int xtcp_unclone(struct sk_buff *skb)
+{
+	unsigned int truesize = skb->truesize;
+	int err;
+
+	if (!skb_cloned(skb))
+		return 0;
+	err = pskb_expand_head(skb, 0, 0, GFP_ATOMIC);
+	skb->truesize = truesize;
+	return err;
+}
+
+/**
+ * xtcp_fragment() - cut a queued skb in two.
+ * @sk: the socket, locked.
+ * @skb: the skb, on sk_write_queue.
+ * @len: payload bytes it keeps, 0 < @len < skb->len.
+ *
+ * The rest goes into a new skb queued after it, which takes its FIN,
+ * PSH, retransmission mark and send time.  A sent skb (before
+ * send_head) stays sent, and its segments in flight are recounted; if
+ * a clone of it may still be below us, it is uncloned first, so the
+ * clone keeps what it had.  truesize follows the bytes, as in TCP's
+ * tcp_fragment(); the new skb is charged even past the limits.
+ *
+ * Return: 0, or -ENOMEM (nothing changed).
+ */
+int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb), *tcb;
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 nlen = skb->len - len;
+	bool sent = xtcp_skb_sent(sk, skb);
+	struct sk_buff *tail;
+	int old;
+
+	if (WARN_ON_ONCE(!len || len >= skb->len))
+		return -EINVAL;
+	if (xtcp_unclone(skb))
+		return -ENOMEM;
+	tail = alloc_skb_fclone(MAX_TCP_HEADER +
+				(len < skb_headlen(skb) ? skb_headlen(skb) - len : 0),
+				GFP_ATOMIC);
+	if (!tail)
+		return -ENOMEM;
+	skb_reserve(tail, MAX_TCP_HEADER);
+	xtcp_wmem_charge(sk, tail, true);
+	skb_split(skb, tail, len);
+	tail->truesize += nlen;
+	skb->truesize -= nlen;
+
+	tcb = XTCP_SKB_CB(tail);
+	*tcb = *cb;
+	tcb->seq = cb->seq + len;
+	cb->end_seq = tcb->seq;
+	cb->flags &= ~(TCPHDR_FIN | TCPHDR_PSH);
+	if (sent) {
+		old = cb->pcount;
+		cb->pcount = xtcp_pcount(len, xs->mss);
+		tcb->pcount = xtcp_pcount(nlen, xs->mss);
+		xs->packets_out += cb->pcount + tcb->pcount - old;
+	}
+	__skb_queue_after(&sk->sk_write_queue, skb, tail);
+	return 0;
+}
+
+/**
+ * xtcp_trim_head() - drop the acknowledged first bytes of a sent skb.
+ * @sk: the socket, locked.
+ * @skb: the oldest skb of sk_write_queue.
+ * @len: bytes to drop, less than skb->len.
+ *
+ * TCP's tcp_trim_head(): bytes in page fragments leave with their
+ * truesize and their charge; a clone of the skb still below us keeps
+ * what it had (the skb is uncloned first).
+ *
+ * Return: 0, or -ENOMEM (nothing changed; the bytes go again if the
+ * skb is resent, and the peer drops them as old).
+ */
+int xtcp_trim_head(struct sock *sk, struct sk_buff *skb, u32 len)
+{
+	struct skb_shared_info *shinfo;
+	u32 eat, freed;
+	int i, k;
+
+	if (xtcp_unclone(skb))
+		return -ENOMEM;
+	eat = min(len, skb_headlen(skb));
+	__skb_pull(skb, eat);
+	freed = len - eat;
+	eat = freed;
+	shinfo = skb_shinfo(skb);
+	for (i = 0, k = 0; i < shinfo->nr_frags; i++) {
+		u32 size = skb_frag_size(&shinfo->frags[i]);
+
+		if (size <= eat) {
+			skb_frag_unref(skb, i);
+			eat -= size;
+			continue;
+		}
+		shinfo->frags[k] = shinfo->frags[i];
+		if (eat) {
+			skb_frag_off_add(&shinfo->frags[k], eat);
+			skb_frag_size_sub(&shinfo->frags[k], eat);
+			eat = 0;
+		}
+		k++;
+	}
+	shinfo->nr_frags = k;
+	skb->data_len -= freed;
+	skb->len -= freed;
+	skb->truesize -= freed;
+	sk_wmem_queued_add(sk, -freed);
+	sk_mem_uncharge(sk, freed);
+	XTCP_SKB_CB(skb)->seq += len;
+	return 0;
 }
 
 /* Send @skb again at once, out of the send_head order. */
@@ -266,72 +433,49 @@ static void xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 	if (xtcp_transmit_queued(sk, skb))
 		return;
 	XTCP_SKB_CB(skb)->retrans = 1;
-	xs->stats.total_retrans++;
-	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RETRANSSEGS);
+	xs->stats.total_retrans += XTCP_SKB_CB(skb)->pcount;
+	XTCP_ADD_STATS(sock_net(sk), XTCP_MIB_RETRANSSEGS,
+		       XTCP_SKB_CB(skb)->pcount);
 }
 
 /**
  * xtcp_retransmit_head() - resend the oldest unacknowledged segment:
  *	fast retransmit, or a partial ACK in NewReno recovery.
  * @sk: the socket, locked.
+ *
+ * One segment: a super-segment is cut to its first MSS first.
  */
 void xtcp_retransmit_head(struct sock *sk)
 {
 	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+	u32 mss = xtcp_sk(sk)->mss;
 
-	if (skb && skb != xtcp_sk(sk)->send_head)
-		xtcp_retransmit_skb(sk, skb);
+	if (!skb || skb == xtcp_sk(sk)->send_head)
+		return;
+	if (skb->len > mss && xtcp_fragment(sk, skb, mss))
+		return;
+	xtcp_retransmit_skb(sk, skb);
 }
 
 /*
  * Nagle (RFC 9293 §3.7.4), XTCP_CORK and MSG_MORE: hold a partial last
  * segment back while a small segment is in flight (Minshall's variant,
  * as Linux: a bulk write's last piece goes at once behind full ones),
- * or while the user asks to.
+ * or while the user asks to.  @skb is the last queued skb; its last
+ * segment is partial.
  */
 static bool xtcp_nagle_hold(const struct sock *sk, const struct sk_buff *skb,
 			    bool more)
 {
 	const struct xtcp_sock *xs = xtcp_sk(sk);
-	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 
-	if (skb->len >= xs->mss || (cb->flags & TCPHDR_FIN) ||
-	    !skb_queue_is_last(&sk->sk_write_queue, skb) ||
-	    xtcp_seq_before(cb->seq, xs->snd_nxt))
+	if ((XTCP_SKB_CB(skb)->flags & TCPHDR_FIN) ||
+	    xtcp_seq_before(XTCP_SKB_CB(skb)->seq, xs->snd_nxt))
 		return false;
 	if (more || xs->cork)
 		return true;
 	return !xs->nodelay && xs->packets_out &&
 	       xtcp_seq_after(xs->snd_sml, xs->snd_una);
-}
-
-/*
- * The window has room for only the first @len bytes of @skb, which was
- * never sent: move the rest into a new skb after it.
- */
-static int xtcp_split(struct sock *sk, struct sk_buff *skb, u32 len)
-{
-	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-	u32 rest = skb->len - len;
-	struct sk_buff *tail;
-
-	if (skb_cloned(skb) || skb_is_nonlinear(skb))
-		return -EINVAL;
-	tail = alloc_skb_fclone(MAX_TCP_HEADER + rest, GFP_ATOMIC);
-	if (!tail)
-		return -ENOBUFS;
-	skb_reserve(tail, MAX_TCP_HEADER);
-	skb_put_data(tail, skb->data + len, rest);
-	__skb_trim(skb, len);
-	XTCP_SKB_CB(tail)->seq = cb->seq + len;
-	XTCP_SKB_CB(tail)->end_seq = cb->end_seq;
-	XTCP_SKB_CB(tail)->flags = cb->flags;
-	XTCP_SKB_CB(tail)->retrans = 0;
-	cb->end_seq = cb->seq + len;
-	cb->flags &= ~(TCPHDR_FIN | TCPHDR_PSH);
-	xtcp_wmem_charge(sk, tail, true);
-	__skb_queue_after(&sk->sk_write_queue, skb, tail);
-	return 0;
 }
 
 /* How many bytes of @skb the peer's window takes now. */
@@ -345,20 +489,58 @@ static u32 xtcp_window_room(const struct xtcp_sock *xs, const struct sk_buff *sk
 	return min(right - seq, skb->len);
 }
 
+/* Result of xtcp_send_limit(). */
+enum {
+	XTCP_LIMIT_WINDOW = -1,	/* the peer's window is shut to it */
+	XTCP_LIMIT_NAGLE = -2,	/* Nagle, cork or MSG_MORE holds it */
+};
+
+/*
+ * How much of @skb (with payload) may go now, with @quota segments of
+ * congestion window left: whole segments within the peer's window, and
+ * the partial last one only if Nagle lets it go.  A window smaller than
+ * one segment is taken as it is when nothing is in flight, so that it
+ * cannot stall the connection.
+ *
+ * Return: bytes, or XTCP_LIMIT_*.
+ */
+static int xtcp_send_limit(const struct sock *sk, const struct sk_buff *skb,
+			   u32 quota, bool more)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 mss = xs->mss, room = xtcp_window_room(xs, skb);
+	u32 limit = min_t(u64, room, (u64)quota * mss);
+
+	if (limit >= skb->len) {
+		if (skb->len % mss &&
+		    skb_queue_is_last(&sk->sk_write_queue, skb) &&
+		    xtcp_nagle_hold(sk, skb, more))
+			limit = rounddown(skb->len, mss);
+		else
+			return skb->len;
+	} else if (limit >= mss) {
+		limit = rounddown(limit, mss);
+	} else if (!room || xs->packets_out) {
+		return XTCP_LIMIT_WINDOW;
+	}
+	return limit ? limit : XTCP_LIMIT_NAGLE;
+}
+
 /**
  * __xtcp_write_xmit() - send what the windows allow from send_head on.
  * @sk: the socket, locked, synchronized.
  * @more: the user said more is coming (MSG_MORE): hold a partial tail.
  *
- * A segment goes out when it fits the congestion window (packets_out <
- * cwnd), the peer's window, and Nagle's rule.  One that fits the peer's
- * window only in part is split when nothing is in flight, so a window
- * smaller than a segment cannot stall the connection.  A segment below
+ * An skb goes out, as one super-segment of as many MSS-sized segments
+ * as it holds, when it fits the congestion window (packets_out counts
+ * segments), the peer's window and Nagle's rule; one that fits only in
+ * part is cut (xtcp_send_limit()) and its head goes.  An skb below
  * snd_nxt is a retransmission (after a timeout rewound send_head).  A
  * lone FIN may go out with the window closed: it takes no buffer.  If
  * data waits on a closed window with nothing in flight, the persist
- * timer starts; if IP refused a segment with nothing in flight, the
- * retransmission timer does (xtcp_timer_xmit_failed()).
+ * timer starts; if IP refused a segment (or no memory was there to cut
+ * one) with nothing in flight, the retransmission timer does
+ * (xtcp_timer_xmit_failed()).
  */
 void __xtcp_write_xmit(struct sock *sk, bool more)
 {
@@ -375,34 +557,40 @@ void __xtcp_write_xmit(struct sock *sk, bool more)
 		if (xs->packets_out >= cwnd)
 			break;
 		if (skb->len) {
-			u32 room = xtcp_window_room(xs, skb);
+			int limit = xtcp_send_limit(sk, skb, cwnd - xs->packets_out,
+						    more);
 
-			if (room < skb->len &&
-			    (!room || xs->packets_out || xtcp_split(sk, skb, room))) {
+			if (limit == XTCP_LIMIT_WINDOW) {
 				closed = true;
 				break;
 			}
-			if (xtcp_nagle_hold(sk, skb, more))
+			if (limit == XTCP_LIMIT_NAGLE)
 				break;
+			if (limit < skb->len && xtcp_fragment(sk, skb, limit)) {
+				failed = true;
+				break;
+			}
 		}
+		cb->pcount = xtcp_pcount(skb->len, xs->mss);
 		if (xtcp_transmit_queued(sk, skb)) {
 			failed = true;
 			break;
 		}
 		if (xtcp_seq_before(cb->seq, xs->snd_nxt)) {
 			cb->retrans = 1;
-			xs->stats.total_retrans++;
-			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RETRANSSEGS);
+			xs->stats.total_retrans += cb->pcount;
+			XTCP_ADD_STATS(sock_net(sk), XTCP_MIB_RETRANSSEGS,
+				       cb->pcount);
 		} else {
 			cb->tx_us = xtcp_clock_us();
 		}
 		if (xtcp_seq_after(cb->end_seq, xs->snd_nxt))
 			xs->snd_nxt = cb->end_seq;
-		if (skb->len < xs->mss)
+		if (skb->len < cb->pcount * xs->mss)
 			xs->snd_sml = cb->end_seq;
 		xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
 				NULL : skb->next;
-		xs->packets_out++;
+		xs->packets_out += cb->pcount;
 		xtcp_timer_data_sent(sk);
 	}
 	if (failed && !xs->packets_out)

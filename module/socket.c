@@ -164,6 +164,24 @@ void xtcp_write_queue_purge(struct sock *sk)
 	xtcp_sk(sk)->send_head = NULL;
 }
 
+/*
+ * Super-segments even when the device has GSO turned off, as TCP sends
+ * them (sk_setup_caps() turns it on for TCP only): cutting them in
+ * software, in offload.c, costs less than a trip down the stack per
+ * MSS.  Not through IPsec (dst->header_len), nor when the core turned
+ * GSO off for the socket.
+ */
+static void xtcp_setup_gso(struct sock *sk, const struct dst_entry *dst)
+{
+	xtcp_sk(sk)->csum_hw = !!(dst->dev->features & NETIF_F_HW_CSUM);
+	if (sk_can_gso(sk) || sk->sk_gso_disabled || dst->header_len)
+		return;
+	sk->sk_route_caps |= NETIF_F_GSO_SOFTWARE | NETIF_F_SG | NETIF_F_HW_CSUM;
+	sk->sk_gso_max_size = min_t(u32, READ_ONCE(dst->dev->gso_max_size),
+				    GSO_LEGACY_MAX_SIZE) - (MAX_TCP_HEADER + 1);
+	sk->sk_gso_max_segs = max_t(u32, READ_ONCE(dst->dev->gso_max_segs), 1);
+}
+
 /**
  * xtcp_route() - route a socket to its peer and size its segments.
  * @sk: the socket, locked, with its addresses and ports set.
@@ -188,9 +206,9 @@ int xtcp_route(struct sock *sk)
 		ip_rt_put(rt);
 		return -ENETUNREACH;
 	}
+	sk->sk_gso_type = XTCP_GSO_TYPE;
 	sk_setup_caps(sk, &rt->dst);
-	/* No offloads: xtcp computes its own checksums in software. */
-	sk->sk_route_caps = 0;
+	xtcp_setup_gso(sk, &rt->dst);
 	mss = dst_mtu(&rt->dst) - sizeof(struct iphdr) - sizeof(struct tcphdr);
 	/* IP options set before connect() (IP_OPTIONS) take room too. */
 	opt = rcu_dereference_protected(inet->inet_opt, 1);

@@ -173,6 +173,10 @@ void xtcp_get_info(struct sock *sk, struct xtcp_info *info)
 	info->probes_sent = xs->stats.probes_sent;
 	info->fast_retrans = xs->stats.fast_retrans;
 	info->timeouts = xs->stats.timeouts;
+	info->rcv_buf = READ_ONCE(sk->sk_rcvbuf);
+	info->snd_buf = READ_ONCE(sk->sk_sndbuf);
+	info->rcv_space = xs->rcvq_space.space;
+	info->rcv_rtt = xs->rcv_rtt.rtt_us;
 }
 
 static int xtcp_get_int(struct sock *sk, int optname, int *val)

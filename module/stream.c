@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The byte stream: sendmsg() queues the user's bytes as segments of at
- * most one MSS on sk_write_queue, bounded by SO_SNDBUF (sk_wmem_queued
- * against sk_sndbuf), and pushes what the peer's window allows;
+ * The byte stream: sendmsg() copies the user's bytes into page
+ * fragments of skbs on sk_write_queue, each up to a size goal (one
+ * MSS, or a super-segment of many when the route takes them), bounded
+ * by SO_SNDBUF (sk_wmem_queued against sk_sndbuf), and pushes what the
+ * windows allow;
  * recvmsg() copies from sk_receive_queue, whose skbs hold in-order
  * payload only, and opens the window again as the reader drains.
  */
@@ -32,58 +34,119 @@ int xtcp_inq(const struct sock *sk)
 	return n;
 }
 
-/* Append up to @len bytes to the unsent tail skb if it has room. */
-static int xtcp_append_tail(struct sock *sk, struct msghdr *msg, size_t len)
+/*
+ * How large a queued skb may grow: one segment, or a super-segment
+ * when the route takes them (xtcp_size_goal()).
+ */
+static u32 xtcp_send_goal(const struct sock *sk)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!sk_can_gso(sk))
+		return xs->mss;
+	return xtcp_size_goal(xs->mss, sk->sk_gso_max_size,
+			      sk->sk_gso_max_segs, xs->max_window, xs->cc.cwnd);
+}
+
+/* The unsent tail skb, if it may take more bytes. */
+static struct sk_buff *xtcp_open_tail(struct sock *sk, u32 goal)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
-	int room, n;
 
 	/* Only a tail never sent: a clone of a sent one may be in flight. */
 	if (!skb || !xs->send_head || (XTCP_SKB_CB(skb)->flags & TCPHDR_FIN) ||
-	    xtcp_seq_before(XTCP_SKB_CB(skb)->seq, xs->snd_nxt))
-		return 0;
-	room = min_t(int, xs->mss - skb->len, skb_tailroom(skb));
-	n = min_t(size_t, len, room);
-	if (n <= 0)
-		return 0;
-	if (!copy_from_iter_full(skb_put(skb, n), n, &msg->msg_iter)) {
-		__skb_trim(skb, skb->len - n);
-		return -EFAULT;
-	}
-	XTCP_SKB_CB(skb)->end_seq += n;
-	xs->write_seq += n;
-	return n;
+	    xtcp_seq_before(XTCP_SKB_CB(skb)->seq, xs->snd_nxt) ||
+	    skb->len >= goal)
+		return NULL;
+	return skb;
 }
 
-/* Queue a new skb with up to one MSS of the user's bytes. */
-static int xtcp_append_new(struct sock *sk, struct msghdr *msg, size_t len)
+/*
+ * A new empty skb at the tail of the write queue: a head for the
+ * header only, the payload goes into page fragments.
+ */
+static struct sk_buff *xtcp_new_tail(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	int n = min_t(size_t, len, xs->mss);
 	struct sk_buff *skb;
 
-	skb = alloc_skb_fclone(MAX_TCP_HEADER + xs->mss, sk->sk_allocation);
+	skb = alloc_skb_fclone(MAX_TCP_HEADER, sk->sk_allocation);
 	if (!skb)
-		return -ENOBUFS;
+		return NULL;
 	skb_reserve(skb, MAX_TCP_HEADER);
-	if (!copy_from_iter_full(skb_put(skb, n), n, &msg->msg_iter)) {
-		kfree_skb(skb);
-		return -EFAULT;
-	}
 	if (!xtcp_wmem_charge(sk, skb, false)) {
 		kfree_skb(skb);
-		return -ENOBUFS;
+		return NULL;
 	}
+	/* No checksum while copying: the device or offload.c makes it. */
+	skb->ip_summed = CHECKSUM_PARTIAL;
 	XTCP_SKB_CB(skb)->seq = xs->write_seq;
-	XTCP_SKB_CB(skb)->end_seq = xs->write_seq + n;
+	XTCP_SKB_CB(skb)->end_seq = xs->write_seq;
 	XTCP_SKB_CB(skb)->flags = 0;
 	XTCP_SKB_CB(skb)->retrans = 0;
-	xs->write_seq += n;
+	XTCP_SKB_CB(skb)->pcount = 0;
 	__skb_queue_tail(&sk->sk_write_queue, skb);
 	if (!xs->send_head)
 		xs->send_head = skb;
-	return n;
+	return skb;
+}
+
+/* An skb xtcp_new_tail() queued that got no bytes goes again. */
+static void xtcp_drop_empty_tail(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
+
+	if (!skb || skb->len || (XTCP_SKB_CB(skb)->flags & TCPHDR_FIN) ||
+	    xtcp_skb_sent(sk, skb))
+		return;
+	if (skb == xs->send_head)
+		xs->send_head = NULL;
+	__skb_unlink(skb, &sk->sk_write_queue);
+	xtcp_wmem_free(sk, skb);
+}
+
+/*
+ * Copy up to @len of the user's bytes into the page fragment of the
+ * socket (or task) and append them to @skb, as tcp_sendmsg_locked()
+ * does: merged into the last fragment when they follow it in the page.
+ * The bytes are charged to the send buffer with their truesize.
+ *
+ * Return: bytes appended; 0 if @skb has no fragment slot left;
+ * -ENOBUFS without memory (a page, or the socket's charge); -EFAULT.
+ */
+static int xtcp_append_frag(struct sock *sk, struct sk_buff *skb,
+			    struct msghdr *msg, size_t len)
+{
+	struct page_frag *pfrag = sk_page_frag(sk);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int i = skb_shinfo(skb)->nr_frags;
+	bool merge;
+	int copy, err;
+
+	if (!sk_page_frag_refill(sk, pfrag))
+		return -ENOBUFS;
+	merge = skb_can_coalesce(skb, i, pfrag->page, pfrag->offset);
+	if (!merge && i >= MAX_SKB_FRAGS)
+		return 0;
+	copy = min_t(size_t, len, pfrag->size - pfrag->offset);
+	if (!sk_wmem_schedule(sk, copy))
+		return -ENOBUFS;
+	err = skb_copy_to_page_nocache(sk, &msg->msg_iter, skb, pfrag->page,
+				       pfrag->offset, copy);
+	if (err)
+		return err;
+	if (merge) {
+		skb_frag_size_add(&skb_shinfo(skb)->frags[i - 1], copy);
+	} else {
+		skb_fill_page_desc(skb, i, pfrag->page, pfrag->offset, copy);
+		page_ref_inc(pfrag->page);
+	}
+	pfrag->offset += copy;
+	XTCP_SKB_CB(skb)->end_seq += copy;
+	xs->write_seq += copy;
+	return copy;
 }
 
 /*
@@ -115,6 +178,7 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 	struct sock *sk = sock->sk;
 	int flags = msg->msg_flags;
 	size_t copied = 0;
+	bool full = false;
 	long timeo;
 	int err = 0, n;
 
@@ -128,12 +192,17 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 			goto error;
 	}
 	while (copied < len) {
+		struct sk_buff *skb;
+		u32 goal;
+
 		if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN)) {
 			err = -EPIPE;
 			goto error;
 		}
-		n = xtcp_append_tail(sk, msg, len - copied);
-		if (!n) {
+		goal = xtcp_send_goal(sk);
+		skb = full ? NULL : xtcp_open_tail(sk, goal);
+		full = false;
+		if (!skb) {
 			if (!sk_stream_memory_free(sk)) {
 				xtcp_write_xmit(sk);
 				set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
@@ -142,32 +211,46 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 					goto error;
 				continue;
 			}
-			n = xtcp_append_new(sk, msg, len - copied);
-			if (n == -ENOBUFS) {
-				/*
-				 * No memory for a segment (allocation, or
-				 * net.xtcp.mem): wait a little and retry,
-				 * up to SO_SNDTIMEO, as TCP's
-				 * sk_stream_wait_memory() does.
-				 */
-				set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
-				err = sk_stream_wait_memory(sk, &timeo);
-				if (err)
-					goto error;
-				continue;
-			}
+			skb = xtcp_new_tail(sk);
+			n = skb ? 0 : -ENOBUFS;
+		}
+		if (skb)
+			n = xtcp_append_frag(sk, skb, msg,
+					     min_t(size_t, len - copied,
+						   goal - skb->len));
+		if (n == -ENOBUFS) {
+			/*
+			 * No memory for the bytes (a page, or net.xtcp.mem):
+			 * wait a little and retry, up to SO_SNDTIMEO, as
+			 * TCP's sk_stream_wait_memory() does.
+			 */
+			xtcp_drop_empty_tail(sk);
+			set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+			err = sk_stream_wait_memory(sk, &timeo);
+			if (err)
+				goto error;
+			continue;
 		}
 		if (n < 0) {
 			err = n;
 			goto error;
 		}
+		full = !n;
 		copied += n;
+		/*
+		 * A full skb at the head of what is unsent goes now, unless
+		 * it is the write's last: that one goes with PSH below.
+		 */
+		if (copied < len && skb->len >= goal &&
+		    skb == xtcp_sk(sk)->send_head)
+			__xtcp_write_xmit(sk, true);
 	}
 	xtcp_push(sk, flags, copied);
 	release_sock(sk);
 	return copied;
 
 error:
+	xtcp_drop_empty_tail(sk);
 	xtcp_push(sk, flags, copied);
 	if (copied)
 		err = copied;
@@ -175,6 +258,70 @@ error:
 		err = sk_stream_error(sk, flags, err);
 	release_sock(sk);
 	return err;
+}
+
+/**
+ * xtcp_rcv_rtt_measure() - in-order data arrived: time a window of it.
+ * @sk: the socket, locked.
+ *
+ * Without timestamps the receiver cannot time one segment, but it can
+ * time a window: from when it advertised one until data reaches that
+ * window's right edge takes one round trip when the sender is window-
+ * bound, more otherwise, so the least sample is the estimate (TCP's
+ * tcp_rcv_rtt_measure()).
+ */
+void xtcp_rcv_rtt_measure(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 now = xtcp_clock_us() ?: 1, sample;
+
+	if (xs->rcv_rtt.time_us) {
+		if (xtcp_seq_before(xs->rcv_nxt, xs->rcv_rtt.seq))
+			return;
+		sample = max(now - xs->rcv_rtt.time_us, 1U);
+		if (!xs->rcv_rtt.rtt_us || sample < xs->rcv_rtt.rtt_us)
+			xs->rcv_rtt.rtt_us = sample;
+	}
+	xs->rcv_rtt.seq = xs->rcv_nxt + xs->rcv_wnd;
+	xs->rcv_rtt.time_us = now;
+}
+
+/*
+ * Receive buffer autotuning, after the reader took data (TCP's
+ * tcp_rcv_space_adjust()): once per receiver round trip, if the reader
+ * took more than in the round trip before, the buffer grows to carry
+ * the faster pace (xtcp_rcvbuf_want()), up to net.xtcp.rmem's maximum;
+ * never a buffer the user set (SO_RCVBUF), never under memory
+ * pressure.  It never shrinks here.
+ */
+static void xtcp_rcv_space_adjust(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_rcvq_space *q = &xs->rcvq_space;
+	u32 now = xtcp_clock_us() ?: 1, copied;
+	int max;
+
+	if (!q->time_us)
+		goto new_measure;
+	if (!xs->rcv_rtt.rtt_us || now - q->time_us < xs->rcv_rtt.rtt_us)
+		return;
+	copied = xs->copied_seq - q->seq;
+	if (copied <= q->space)
+		goto new_measure;
+	if (!(sk->sk_userlocks & SOCK_RCVBUF_LOCK) &&
+	    !sk_under_memory_pressure(sk)) {
+		max = READ_ONCE(xtcp_pernet(sock_net(sk))->rmem[2]);
+		max = min_t(u32, xtcp_rcvbuf_want(copied, q->space, xs->advmss),
+			    max);
+		if (max > sk->sk_rcvbuf)
+			WRITE_ONCE(sk->sk_rcvbuf, max);
+	}
+	q->space = copied;
+new_measure:
+	if (!q->space)
+		q->space = min_t(u32, xs->rcv_wnd, XTCP_INIT_CWND * xs->advmss) ?: 1;
+	q->seq = xs->copied_seq;
+	q->time_us = now;
 }
 
 /* After the reader freed space: tell the peer if the window grew. */
@@ -290,8 +437,10 @@ found:
 			sk_flush_backlog(sk);
 		}
 	}
-	if (copied > 0 && !(flags & MSG_PEEK))
+	if (copied > 0 && !(flags & MSG_PEEK)) {
+		xtcp_rcv_space_adjust(sk);
 		xtcp_rcv_space_update(sk);
+	}
 out:
 	release_sock(sk);
 	return copied;

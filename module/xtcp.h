@@ -15,6 +15,8 @@
  *   cong.c      RTO estimator, congestion window, window scaling (pure
  *               logic, KUnit)
  *   ofo.c       the out-of-order queue (KUnit)
+ *   offload.c   GSO: cutting super-segments for devices that cannot
+ *               take them whole
  *   sockopt.c   setsockopt/getsockopt at SOL_XTCP, XTCP_INFO
  *   timewait.c  the TIME_WAIT object and its 2MSL hrtimer
  *   state.c     the state transition table; xtcp_done()
@@ -74,6 +76,9 @@ enum {
  * @flags: TCP flag byte (TCPHDR_*): FIN and PSH of queued segments.
  * @retrans: send queue: the segment was sent more than once, so it
  *	gives no RTT sample (Karn's rule).
+ * @pcount: send queue: segments of at most one MSS the skb went out as
+ *	(it may be a super-segment, offload.c), counted in packets_out
+ *	while it is in flight; set when it is sent.
  * @tx_us: send queue: when the segment was first sent (xtcp_clock_us()).
  * @tw_isn: receive path: a SYN that ended a TIME_WAIT carries here the
  *	ISN the new connection must use (above the old one's snd_nxt), or
@@ -84,6 +89,7 @@ struct xtcp_skb_cb {
 	u32 end_seq;
 	u8 flags;
 	u8 retrans;
+	u16 pcount;
 	u32 tx_us;
 	u32 tw_isn;
 };
@@ -145,6 +151,33 @@ struct xtcp_conn_stats {
 };
 
 /**
+ * struct xtcp_rcv_rtt - the receiver's round-trip estimate (stream.c):
+ *	the time a window of data takes to arrive, as TCP's without
+ *	timestamps.
+ * @rtt_us: the estimate, the least sample; 0 before one.
+ * @seq: the measurement ends when rcv_nxt reaches it.
+ * @time_us: when it began (xtcp_clock_us()); 0 for none running.
+ */
+struct xtcp_rcv_rtt {
+	u32 rtt_us;
+	u32 seq;
+	u32 time_us;
+};
+
+/**
+ * struct xtcp_rcvq_space - what the reader takes per round trip, for
+ *	receive buffer autotuning (stream.c).
+ * @space: bytes read in the last round trip measured.
+ * @seq: copied_seq when the current round trip began.
+ * @time_us: when it began; 0 before the first.
+ */
+struct xtcp_rcvq_space {
+	u32 space;
+	u32 seq;
+	u32 time_us;
+};
+
+/**
  * struct xtcp_ofo - the out-of-order queue (ofo.c).
  * @root: entries by sequence number, linked through skb->rbnode.
  * @last: the entry with the highest sequence number, or NULL.
@@ -196,8 +229,13 @@ static inline bool xtcp_ofo_empty(const struct xtcp_ofo *q)
  * @send_head: first skb of sk_write_queue not yet sent, or NULL.
  * @snd_sml: end of the last segment sent shorter than @mss (Nagle,
  *	Minshall's variant).
- * @packets_out: skbs of sk_write_queue before @send_head: sent (in the
+ * @packets_out: segments (MSS-sized pieces, see &xtcp_skb_cb.pcount)
+ *	of the skbs of sk_write_queue before @send_head: sent (in the
  *	current pass, after a timeout rewinds it) and not fully acked.
+ * @csum_hw: the route's device checksums any protocol (NETIF_F_HW_CSUM),
+ *	so a single segment leaves it the checksum; else we compute it.
+ * @rcv_rtt: the receiver's round-trip estimate.
+ * @rcvq_space: the reader's pace, for receive buffer autotuning.
  * @rtt: the RTT estimator.
  * @cc: the congestion window.
  * @ca_state: &enum xtcp_ca_state.
@@ -281,6 +319,9 @@ struct xtcp_sock {
 	struct sk_buff *send_head;
 	u32 snd_sml;
 	u32 packets_out;
+	bool csum_hw;
+	struct xtcp_rcv_rtt rcv_rtt;
+	struct xtcp_rcvq_space rcvq_space;
 
 	struct xtcp_rtt rtt;
 	struct xtcp_cc cc;
@@ -351,6 +392,15 @@ static inline bool xtcp_seq_after(u32 a, u32 b)
 static inline bool xtcp_seq_between(u32 a, u32 b, u32 c)
 {
 	return c - a >= b - a;
+}
+
+/* @skb of sk_write_queue was sent in the current pass (before send_head). */
+static inline bool xtcp_skb_sent(const struct sock *sk, const struct sk_buff *skb)
+{
+	const struct sk_buff *head = xtcp_sk(sk)->send_head;
+
+	return !head ||
+	       xtcp_seq_before(XTCP_SKB_CB(skb)->seq, XTCP_SKB_CB(head)->seq);
 }
 
 /*
@@ -555,6 +605,7 @@ int xtcp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg);
 int xtcp_inq(const struct sock *sk);
 int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len);
 int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len, int flags);
+void xtcp_rcv_rtt_measure(struct sock *sk);
 
 /* listen.c */
 int xtcp_listen(struct socket *sock, int backlog);
@@ -600,6 +651,8 @@ void xtcp_write_xmit(struct sock *sk);
 bool xtcp_retransmit_rewind(struct sock *sk);
 void xtcp_retransmit_head(struct sock *sk);
 void xtcp_queue_fin(struct sock *sk);
+int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len);
+int xtcp_trim_head(struct sock *sk, struct sk_buff *skb, u32 len);
 void xtcp_v4_send_reply(struct net *net, const struct sk_buff *in, u32 seq,
 			u32 ack, u8 flags, u16 win);
 void xtcp_req_send_synack(const struct xtcp_req *req);
@@ -639,6 +692,11 @@ void xtcp_cc_partial_ack(struct xtcp_cc *cc, u32 acked);
 void xtcp_cc_exit_recovery(struct xtcp_cc *cc, u32 flight);
 void xtcp_cc_on_timeout(struct xtcp_cc *cc, u32 flight, bool first);
 u8 xtcp_wscale_for(u32 space);
+u32 xtcp_size_goal(u32 mss, u32 gso_max_size, u32 gso_max_segs,
+		   u32 max_window, u32 cwnd);
+u16 xtcp_pcount(u32 len, u32 mss);
+u32 xtcp_rcvbuf_want(u32 copied, u32 space, u32 advmss);
+u32 xtcp_sndbuf_want(u32 cwnd, u32 mss);
 u32 xtcp_window_field(u32 win, u8 ws, u16 *field);
 
 /* ofo.c */
@@ -647,6 +705,13 @@ void xtcp_ofo_purge(struct xtcp_ofo *q);
 bool xtcp_ofo_insert(struct xtcp_ofo *q, struct sk_buff *skb);
 struct sk_buff *xtcp_ofo_pull(struct xtcp_ofo *q, u32 rcv_nxt);
 bool xtcp_ofo_drop_last(struct xtcp_ofo *q, u32 seq);
+
+/* offload.c */
+#define XTCP_GSO_TYPE (SKB_GSO_TCPV4 | SKB_GSO_SCTP)
+int xtcp_offload_init(void);
+void xtcp_offload_exit(void);
+struct sk_buff *xtcp_gso_segment_ipv4(struct sk_buff *skb,
+				      netdev_features_t features);
 
 /* timewait.c */
 int xtcp_tw_init(void);
@@ -727,7 +792,7 @@ bool xtcp_mem_usage(long *pages, s64 *sockets);
 bool xtcp_out_of_memory(const struct sock *sk);
 bool xtcp_wmem_charge(struct sock *sk, struct sk_buff *skb, bool force);
 void xtcp_wmem_free(struct sock *sk, struct sk_buff *skb);
-void xtcp_sndbuf_restore(struct sock *sk);
+void xtcp_sndbuf_adjust(struct sock *sk);
 void xtcp_mem_cgroup_accept(struct sock *sk);
 
 /* syncookie.c */

@@ -160,6 +160,14 @@ enum xtcp_ca_state {
  * @probes_sent: keepalive and zero-window probes sent, in all.
  * @fast_retrans: fast retransmits (three duplicate ACKs).
  * @timeouts: retransmission timeouts.
+ * @rcv_buf: the receive buffer in bytes (SO_RCVBUF): it grows by itself
+ *	(autotuning) unless the user set it.
+ * @snd_buf: the send buffer in bytes (SO_SNDBUF): it grows with the
+ *	congestion window unless the user set it.
+ * @rcv_space: bytes the reader took in the last measured round trip,
+ *	which the receive buffer is sized for.
+ * @rcv_rtt: the receiver's estimate of the round-trip time: how long a
+ *	window of data takes to arrive; 0 before a sample.
  * @reserved: zero; room to grow.
  */
 struct xtcp_info {
@@ -190,7 +198,11 @@ struct xtcp_info {
 	__u64	probes_sent;
 	__u64	fast_retrans;
 	__u64	timeouts;
-	__u64	reserved[8];
+	__u32	rcv_buf;
+	__u32	snd_buf;
+	__u32	rcv_space;
+	__u32	rcv_rtt;
+	__u64	reserved[6];
 };
 
 #endif /* _UAPI_LINUX_XTCP_H */

@@ -14,7 +14,7 @@
  * A script is a list of timed lines ("#" starts a comment):
  *
  *   TIME < FLAGS SEQ[:END](LEN) [ack N] [win N] [<OPTS>] [bad_csum]
- *   TIME > FLAGS SEQ[:END](LEN) [ack N] [win N] [<OPTS>]
+ *   TIME > FLAGS SEQ[:END](LEN) [ack N] [win N] [<OPTS>] [bad_csum]
  *   TIME > none
  *   TIME CALL ARGS... = RESULT
  *   TIME `shell command`
@@ -28,13 +28,16 @@
  * a field left out, or "*", matches anything; OPTS is a comma list of
  * "mss N", "wscale N", "nop" and must match exactly when given.
  * "> none" asserts that nothing goes out from the previous line until
- * its time.
+ * its time.  Every outbound segment's checksum (with our protocol in
+ * the pseudo-header) and IP length are checked: one that is wrong
+ * matches only an expected line with bad_csum.
  *
  * Calls: socket, bind FD PORT, listen FD N, accept FD, connect FD PORT,
  * write FD LEN, read FD LEN, close FD, shutdown FD rd|wr|rdwr,
  * nonblock FD, setsockopt FD NAME VAL (NODELAY, CORK, KEEPALIVE,
  * KEEPIDLE, KEEPINTVL, KEEPCNT, USER_TIMEOUT, RCVBUF, SNDBUF, LINGER0),
- * getinfo FD FIELD (state, ca_state, snd_cwnd, retransmits, probes).
+ * getinfo FD FIELD (state, ca_state, snd_cwnd, retransmits, probes,
+ * unacked, segs_out).
  * RESULT is a number, an errno name (the call returned -1 with it), or
  * "*".  FDs are the script's names: "socket = 3" makes 3 stand for the
  * new descriptor.  Every call runs on a second thread; one that has not
@@ -211,6 +214,8 @@ static void seg_str(const struct seg *s, char *out, size_t n)
 		snprintf(tmp, sizeof(tmp), " <%s>", s->opts);
 		o += snprintf(out + o, n - o, "%s", tmp);
 	}
+	if (s->bad_csum)
+		snprintf(out + o, n - o, " bad_csum");
 }
 
 /* Decode an outbound IPv4 packet; 0 when it is one of ours. */
@@ -245,6 +250,8 @@ static int decode(const unsigned char *pkt, size_t len, struct seg *s)
 		local_port = (th[0] << 8) | th[1];
 	s->len = len - ihl - doff;
 	s->payload = th + doff;
+	s->bad_csum = ntohs(ip->tot_len) != len ||
+		      seg_csum(ip->saddr, ip->daddr, th, len - ihl) != 0;
 	s->seq = have_local_isn ? seq - local_isn : seq;
 	s->end = s->seq + s->len;
 	s->has_seq = 1;
@@ -636,6 +643,10 @@ static long do_call(struct call *c)
 			return info.retransmits;
 		if (!strcmp(c->sarg, "probes"))
 			return info.probes;
+		if (!strcmp(c->sarg, "unacked"))
+			return info.unacked;
+		if (!strcmp(c->sarg, "segs_out"))
+			return info.segs_out;
 		errno = EINVAL;
 		return -1;
 	}
@@ -697,7 +708,7 @@ static struct call calls[MAX_LINES];
 
 static int match(const struct seg *want, const struct seg *got)
 {
-	if (want->flags != got->flags)
+	if (want->flags != got->flags || want->bad_csum != got->bad_csum)
 		return 0;
 	if (want->has_seq && want->seq != got->seq)
 		return 0;

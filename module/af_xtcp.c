@@ -148,27 +148,27 @@ static int __init xtcp_init(void)
 	err = proto_register(&xtcp_proto, 1);
 	if (err)
 		goto err_mem_sysctl;
-	err = xtcp_offload_init();
-	if (err)
-		goto err_proto;
 	err = xtcp_input_init();
 	if (err)
-		goto err_offload;
+		goto err_proto;
+	err = xtcp_offload_init();
+	if (err)
+		goto err_input;
 	err = sock_register(&xtcp_family_ops);
 	if (err) {
 		pr_err("cannot register address family %d (%d): %s; load with family=N\n",
 		       xtcp_family, err,
 		       err == -EEXIST ? "another family already uses it" :
 		       "out of the kernel's range");
-		goto err_input;
+		goto err_offload;
 	}
 	pr_info("loaded: family %d, IP protocol %d\n", xtcp_family, xtcp_ipproto);
 	return 0;
 
-err_input:
-	xtcp_input_exit();
 err_offload:
 	xtcp_offload_exit();
+err_input:
+	xtcp_input_exit();
 err_proto:
 	proto_unregister(&xtcp_proto);
 err_mem_sysctl:
@@ -200,8 +200,8 @@ err_orphans:
 static void __exit xtcp_exit(void)
 {
 	sock_unregister(xtcp_family);
-	xtcp_input_exit();
 	xtcp_offload_exit();
+	xtcp_input_exit();
 	proto_unregister(&xtcp_proto);
 	xtcp_mem_sysctl_exit();
 	xtcp_mem_proto_exit();

@@ -811,12 +811,15 @@ int xtcp_rcv(struct sock *sk, struct sk_buff *skb)
 
 /*
  * Hand a segment to its socket, or to the socket's backlog.  The
- * backlog's bound (which counts the receive queue too) leaves room for
- * a receive queue at its hard limit of twice SO_RCVBUF.
+ * backlog's bound counts the receive queue too, and while the owner
+ * drains the backlog (__release_sock()) what it already moved to the
+ * receive queue is counted in both until the end: so twice the hard
+ * limit of the receive queue (twice SO_RCVBUF), or a window that
+ * autotuning opened wide would be cut short at every reader's copy.
  */
 static void xtcp_deliver(struct sock *sk, struct sk_buff *skb)
 {
-	u32 limit = min_t(u64, (u64)xtcp_rcv_budget(sk) +
+	u32 limit = min_t(u64, 2ULL * xtcp_rcv_budget(sk) +
 			  READ_ONCE(sk->sk_sndbuf) + 65536, INT_MAX);
 
 	bh_lock_sock_nested(sk);

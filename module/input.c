@@ -177,12 +177,16 @@ static void xtcp_rcv_reset(struct sock *sk)
 /*
  * Free what @ack covers from the write queue, advance snd_una and take
  * an RTT sample from the newest segment it covers that was sent once
- * (Karn's rule).  After a timeout rewound send_head, it may point at
- * acknowledged data: it moves past it.
+ * (Karn's rule), in microseconds; if it covers only retransmitted ones,
+ * from @tsecr, the TSecr of the ACK, with timestamps (RFC 7323 RTTM:
+ * the echo tells which transmission came back), so that a backed-off
+ * RTO collapses again as soon as repaired data is acknowledged.  After
+ * a timeout rewound send_head, it may point at acknowledged data: it
+ * moves past it.
  *
  * Return: segments of the current pass (packets_out) acknowledged.
  */
-static u32 xtcp_clean_acked(struct sock *sk, u32 ack)
+static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u32 tsecr)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct net *net = sock_net(sk);
@@ -230,6 +234,10 @@ static u32 xtcp_clean_acked(struct sock *sk, u32 ack)
 	}
 	xs->stats.bytes_acked += ack - xs->snd_una;
 	xs->snd_una = ack;
+	if (!have_sample && xs->ts.ok) {
+		sample = xtcp_ts_rtt_us(xtcp_ts_now(&xs->ts), tsecr);
+		have_sample = sample;
+	}
 	if (have_sample) {
 		xtcp_rtt_sample(&xs->rtt, sample,
 				xtcp_sysctl(net, XTCP_SYSCTL_RTO_MIN_MS) * USEC_PER_MSEC,
@@ -551,6 +559,39 @@ static void xtcp_ack_snd_check(struct sock *sk)
 		xtcp_timer_delack(sk);
 }
 
+/*
+ * RFC 7323 with timestamps negotiated: a segment (but an RST) without
+ * TSopt is dropped (§3.2), one whose TSval is older than TS.Recent is
+ * an old duplicate (PAWS, §5.3 R1): dropped, and answered with an ACK,
+ * rate-limited as any reply to a segment that does not belong.
+ *
+ * Return: true if the segment goes on, with @opts read.
+ */
+static bool xtcp_ts_check(struct sock *sk, const struct sk_buff *skb,
+			  struct xtcp_opts *opts)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct net *net = sock_net(sk);
+
+	xtcp_parse_options(th, opts);
+	if (th->rst) {
+		opts->ts_ok = false;	/* an RST never moves TS.Recent */
+		return true;
+	}
+	if (!opts->ts_ok) {
+		XTCP_INC_STATS(net, XTCP_MIB_TSOPTMISSING);
+		return false;
+	}
+	if (!xtcp_paws_reject(&xs->ts, opts->tsval, (u32)ktime_get_seconds()))
+		return true;
+	XTCP_INC_STATS(net, XTCP_MIB_PAWSESTAB);
+	if (!xtcp_oow_rate_limited(net, skb, XTCP_MIB_ACKSKIPPEDPAWS,
+				   &xs->last_oow_ack_time))
+		xtcp_send_ack(sk);
+	return false;
+}
+
 /* Segment arrives in a synchronized state, or SYN_RECV. */
 static void xtcp_rcv_established(struct sock *sk, struct sk_buff *skb)
 {
@@ -561,6 +602,7 @@ static void xtcp_rcv_established(struct sock *sk, struct sk_buff *skb)
 	u32 ack = ntohl(th->ack_seq);
 	bool fin = th->fin, has_data = xtcp_data_len(skb) > 0;
 	bool simopen = xtcp_is_simopen_synack(sk, skb);
+	struct xtcp_opts opts = { };
 	int dq = 0;
 	u32 wnd;
 
@@ -575,6 +617,8 @@ static void xtcp_rcv_established(struct sock *sk, struct sk_buff *skb)
 			xtcp_send_synack(sk);
 		goto drop;
 	}
+	if (xs->ts.ok && !xtcp_ts_check(sk, skb, &opts))
+		goto drop;
 	/* 1: is the sequence number acceptable? */
 	if (!simopen && !xtcp_seq_acceptable(xs->rcv_nxt,
 					     xs->rcv_wup + xs->rcv_wnd - xs->rcv_nxt,
@@ -616,9 +660,11 @@ static void xtcp_rcv_established(struct sock *sk, struct sk_buff *skb)
 		xtcp_send_challenge_ack(sk, skb);
 		goto drop;
 	}
+	if (opts.ts_ok && xtcp_ts_update_ok(&xs->ts, opts.tsval, seq, xs->rcv_wup))
+		xtcp_ts_store(&xs->ts, opts.tsval);
 	wnd = ntohs(th->window) << xs->snd_wscale;
 	if (xtcp_seq_after(ack, xs->snd_una)) {
-		xtcp_cong_ack(sk, ack, xtcp_clean_acked(sk, ack));
+		xtcp_cong_ack(sk, ack, xtcp_clean_acked(sk, ack, opts.tsecr));
 		xtcp_timer_ack_progress(sk);
 	} else if (ack == xs->snd_una && xs->packets_out && !has_data && !fin &&
 		   wnd == xs->snd_wnd) {
@@ -715,6 +761,10 @@ static void xtcp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 		goto drop;
 
 	xtcp_parse_options(th, &opts);
+	if (xs->ts.ok && opts.ts_ok)
+		xtcp_ts_store(&xs->ts, opts.tsval);
+	else
+		xs->ts.ok = false;
 	xtcp_set_peer_mss(sk, opts.mss);
 	if (xs->wscale_ok && opts.wscale_ok) {
 		xs->snd_wscale = opts.wscale;

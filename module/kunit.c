@@ -228,6 +228,90 @@ static void xtcp_options_robust(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, o.mss, 0);
 }
 
+/* A SYN with all three options, laid out as Linux does without SACK. */
+static void xtcp_timestamps_build_parse(struct kunit *test)
+{
+	struct xtcp_hdr_fields f = {
+		.flags = TCPHDR_SYN, .mss = 1460, .wscale = 7, .wscale_ok = true,
+		.ts_ok = true, .tsval = 0x11223344, .tsecr = 0,
+	};
+	static const u8 want[] = {
+		2, 4, 0x05, 0xb4, 1, 1, 8, 10, 0x11, 0x22, 0x33, 0x44,
+		0, 0, 0, 0, 1, 3, 3, 7,
+	};
+	u8 buf[60] = {};
+	struct tcphdr *th = (struct tcphdr *)buf;
+	struct xtcp_opts o;
+
+	KUNIT_ASSERT_EQ(test, xtcp_build_header(th, &f), 40U);
+	KUNIT_EXPECT_EQ(test, (int)th->doff, 10);
+	KUNIT_EXPECT_EQ(test, memcmp(buf + 20, want, sizeof(want)), 0);
+	xtcp_parse_options(th, &o);
+	KUNIT_EXPECT_TRUE(test, o.ts_ok && o.wscale_ok);
+	KUNIT_EXPECT_EQ(test, o.tsval, 0x11223344U);
+	KUNIT_EXPECT_EQ(test, o.tsecr, 0U);
+	KUNIT_EXPECT_EQ(test, o.mss, 1460);
+
+	/* Any later segment: NOP, NOP, TS; parsed without SYN too. */
+	f = (struct xtcp_hdr_fields){ .flags = TCPHDR_ACK, .ts_ok = true,
+				      .tsval = 5, .tsecr = 0xfffffffe };
+	KUNIT_ASSERT_EQ(test, xtcp_build_header(th, &f), 32U);
+	xtcp_parse_options(th, &o);
+	KUNIT_EXPECT_TRUE(test, o.ts_ok);
+	KUNIT_EXPECT_EQ(test, o.tsval, 5U);
+	KUNIT_EXPECT_EQ(test, o.tsecr, 0xfffffffeU);
+
+	/* A TS option of the wrong length is no TS option. */
+	buf[23] = 9;
+	xtcp_parse_options(th, &o);
+	KUNIT_EXPECT_FALSE(test, o.ts_ok);
+}
+
+/* PAWS (RFC 7323 §5.3, §5.5): older is rejected, unless 24 days idle. */
+static void xtcp_paws_cases(struct kunit *test)
+{
+	struct xtcp_ts ts = { .ok = true, .recent = 1000, .recent_stamp = 50 };
+
+	KUNIT_EXPECT_FALSE(test, xtcp_paws_reject(&ts, 1000, 60));
+	KUNIT_EXPECT_FALSE(test, xtcp_paws_reject(&ts, 1001, 60));
+	KUNIT_EXPECT_TRUE(test, xtcp_paws_reject(&ts, 999, 60));
+	/* Wraparound: just past 2^32 is newer, 2^31 back is older. */
+	ts.recent = 0xfffffff0;
+	KUNIT_EXPECT_FALSE(test, xtcp_paws_reject(&ts, 0x10, 60));
+	KUNIT_EXPECT_TRUE(test, xtcp_paws_reject(&ts, 0x7ffffff0, 60));
+	/* TS.Recent stored 24 days ago is invalid: anything goes. */
+	KUNIT_EXPECT_TRUE(test, xtcp_paws_reject(&ts, 0x7ffffff0,
+						 50 + XTCP_PAWS_IDLE_S - 1));
+	KUNIT_EXPECT_FALSE(test, xtcp_paws_reject(&ts, 0x7ffffff0,
+						  50 + XTCP_PAWS_IDLE_S));
+	/* The seconds clock wraps too. */
+	ts.recent_stamp = 0xfffffff0;
+	KUNIT_EXPECT_TRUE(test, xtcp_paws_reject(&ts, 0x7ffffff0, 0x100));
+}
+
+/* TS.Recent moves only at or below the left edge last acknowledged. */
+static void xtcp_ts_update_cases(struct kunit *test)
+{
+	struct xtcp_ts ts = { .ok = true, .recent = 200 };
+
+	KUNIT_EXPECT_TRUE(test, xtcp_ts_update_ok(&ts, 210, 1000, 1000));
+	KUNIT_EXPECT_TRUE(test, xtcp_ts_update_ok(&ts, 200, 900, 1000));
+	KUNIT_EXPECT_FALSE(test, xtcp_ts_update_ok(&ts, 210, 1001, 1000));
+	KUNIT_EXPECT_FALSE(test, xtcp_ts_update_ok(&ts, 199, 1000, 1000));
+	KUNIT_EXPECT_TRUE(test, xtcp_ts_update_ok(&ts, 210, 0xfffffff0, 0x10));
+}
+
+/* RTTM: milliseconds to microseconds, at least one tick; nonsense is none. */
+static void xtcp_ts_rtt_cases(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, xtcp_ts_rtt_us(1050, 1000), 50000U);
+	KUNIT_EXPECT_EQ(test, xtcp_ts_rtt_us(1000, 1000), 1000U);
+	KUNIT_EXPECT_EQ(test, xtcp_ts_rtt_us(5, 0xfffffffb), 10000U);
+	KUNIT_EXPECT_EQ(test, xtcp_ts_rtt_us(1000, 1001), 0U);
+	KUNIT_EXPECT_EQ(test, xtcp_ts_rtt_us(1000, 0), 0U);
+	KUNIT_EXPECT_EQ(test, xtcp_ts_rtt_us(100000000U, 1), 0U);
+}
+
 static void xtcp_isn_properties(struct kunit *test)
 {
 	siphash_key_t k1 = { { 1, 2 } }, k2 = { { 3, 4 } };
@@ -319,6 +403,10 @@ static struct kunit_case xtcp_wire_cases[] = {
 	KUNIT_CASE(xtcp_seq_acceptable_cases),
 	KUNIT_CASE(xtcp_header_build_parse),
 	KUNIT_CASE(xtcp_options_robust),
+	KUNIT_CASE(xtcp_timestamps_build_parse),
+	KUNIT_CASE(xtcp_paws_cases),
+	KUNIT_CASE(xtcp_ts_update_cases),
+	KUNIT_CASE(xtcp_ts_rtt_cases),
 	KUNIT_CASE(xtcp_isn_properties),
 	KUNIT_CASE(xtcp_transition_table),
 	{}

@@ -80,6 +80,7 @@ out:
  * @snd_wscale: the peer's window scale, with @wscale_ok.
  * @rcv_wscale: ours, with @wscale_ok.
  * @wscale_ok: both sides offered window scaling.
+ * @ts: timestamps, if both sides offered them.
  */
 struct xtcp_syn_params {
 	u32 iss;
@@ -89,6 +90,7 @@ struct xtcp_syn_params {
 	u8 snd_wscale;
 	u8 rcv_wscale;
 	bool wscale_ok;
+	struct xtcp_ts ts;
 };
 
 /* Put a new child on the queue; with @req, in the request's place. */
@@ -144,6 +146,7 @@ static int xtcp_child_open(struct sock *lsk, struct sk_buff *skb,
 	xtcp_bind_inherit(sk, lsk);
 	if (xtcp_route(sk))
 		goto drop_child;
+	xs->ts = p->ts;
 	xtcp_set_peer_mss(sk, p->peer_mss);
 	xs->wscale_ok = p->wscale_ok;
 	xs->snd_wscale = p->snd_wscale;
@@ -269,6 +272,7 @@ static bool xtcp_listen_req_ack(struct sock *lsk, struct sk_buff *skb)
 		.snd_wscale = req->snd_wscale,
 		.rcv_wscale = req->rcv_wscale,
 		.wscale_ok = req->wscale_ok,
+		.ts = req->ts,
 	};
 	if (xtcp_child_open(lsk, skb, &p, req))
 		XTCP_INC_STATS(net, XTCP_MIB_LISTENDROPS);

@@ -16,6 +16,7 @@
 #include <net/sock.h>
 
 #include "../uapi/linux/xtcp.h"
+#include "wire.h"
 
 struct xtcp_bind_port;
 
@@ -33,6 +34,7 @@ struct xtcp_bind_port;
  * @snd_nxt: our next sequence number (after our FIN).
  * @rcv_nxt: the peer's next sequence number (after its FIN).
  * @rcv_wnd: window to advertise in re-sent ACKs.
+ * @ts: the connection's timestamps, for the ACKs it sends.
  * @timer: the 2MSL timer; holds one reference while queued.
  * @expires: when @timer fires, for /proc.
  * @last_oow_ack_time: jiffies of the last ACK sent, for
@@ -46,6 +48,7 @@ struct xtcp_tw {
 	u32 snd_nxt;
 	u32 rcv_nxt;
 	u32 rcv_wnd;
+	struct xtcp_ts ts;
 	struct hrtimer timer;
 	ktime_t expires;
 	u32 last_oow_ack_time;
@@ -76,6 +79,8 @@ struct xtcp_tw {
  * @snd_wscale: the peer's window scale, with @wscale_ok.
  * @rcv_wscale: ours, with @wscale_ok.
  * @wscale_ok: both sides offered window scaling.
+ * @ts: timestamps, if the SYN offered them and we take them: TS.Recent
+ *	is the SYN's TSval.
  * @retrans: SYN-ACKs resent so far.
  * @rto_ms: the current resend interval, doubling per resend.
  * @last_oow_ack_time: jiffies of the last reply to a segment that did
@@ -100,6 +105,7 @@ struct xtcp_req {
 	u8 snd_wscale;
 	u8 rcv_wscale;
 	bool wscale_ok;
+	struct xtcp_ts ts;
 	u8 retrans;
 	u32 rto_ms;
 	u32 last_oow_ack_time;

@@ -56,6 +56,9 @@ const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_SYNCOOKIESSENT]	= "SyncookiesSent",
 	[XTCP_MIB_SYNCOOKIESRECV]	= "SyncookiesRecv",
 	[XTCP_MIB_SYNCOOKIESFAILED]	= "SyncookiesFailed",
+	[XTCP_MIB_PAWSESTAB]		= "PAWSEstab",
+	[XTCP_MIB_TSOPTMISSING]		= "TSoptMissing",
+	[XTCP_MIB_ACKSKIPPEDPAWS]	= "AckSkippedPAWS",
 };
 
 /**
@@ -146,6 +149,7 @@ static int __net_init xtcp_net_init(struct net *net)
 	xn->sysctl[XTCP_SYSCTL_MAX_ORPHANS] = 65536;
 	xn->sysctl[XTCP_SYSCTL_MAX_TW_BUCKETS] = 262144;
 	xn->sysctl[XTCP_SYSCTL_SYNCOOKIES] = 1;
+	xn->sysctl[XTCP_SYSCTL_TIMESTAMPS] = 1;
 	atomic_set(&xn->tw_count, 0);
 	xn->rmem[0] = 4096;
 	xn->rmem[1] = 262144;

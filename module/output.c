@@ -179,6 +179,12 @@ static int xtcp_transmit(struct sock *sk, struct sk_buff *skb, u8 flags,
 	} else if (!(flags & TCPHDR_RST)) {
 		f.window = xtcp_select_window(sk);
 	}
+	if (xs->ts.ok) {
+		/* On every segment, RSTs too (RFC 7323 §3.2). */
+		f.ts_ok = true;
+		f.tsval = xtcp_ts_now(&xs->ts);
+		f.tsecr = xs->ts.recent;
+	}
 	if (pcount > 1) {
 		shinfo->gso_size = xs->mss;
 		shinfo->gso_segs = pcount;
@@ -732,9 +738,11 @@ static void __xtcp_v4_send_reply(struct net *net, const struct sk_buff *in,
  * @ack: acknowledgment number (used when @flags has ACK).
  * @flags: TCPHDR_* flags.
  * @win: window to advertise.
+ * @ts: the timestamps of the connection the reply speaks for (a
+ *	request's, a TIME_WAIT's), or NULL.
  */
 void xtcp_v4_send_reply(struct net *net, const struct sk_buff *in, u32 seq,
-			u32 ack, u8 flags, u16 win)
+			u32 ack, u8 flags, u16 win, const struct xtcp_ts *ts)
 {
 	const struct tcphdr *th = tcp_hdr(in);
 	struct xtcp_hdr_fields f = {
@@ -746,6 +754,11 @@ void xtcp_v4_send_reply(struct net *net, const struct sk_buff *in, u32 seq,
 		.window = win,
 	};
 
+	if (ts && ts->ok) {
+		f.ts_ok = true;
+		f.tsval = xtcp_ts_now(ts);
+		f.tsecr = ts->recent;
+	}
 	__xtcp_v4_send_reply(net, in, &f);
 }
 
@@ -799,6 +812,9 @@ void xtcp_req_send_synack(const struct xtcp_req *req)
 		.mss = req->advmss,
 		.wscale = req->rcv_wscale,
 		.wscale_ok = req->wscale_ok,
+		.ts_ok = req->ts.ok,
+		.tsval = xtcp_ts_now(&req->ts),
+		.tsecr = req->ts.recent,
 	};
 	struct flowi4 fl4;
 	struct rtable *rt;
@@ -829,10 +845,11 @@ void xtcp_v4_send_reset(struct net *net, const struct sk_buff *in)
 	if (th->rst)
 		return;
 	if (th->ack) {
-		xtcp_v4_send_reply(net, in, ntohl(th->ack_seq), 0, TCPHDR_RST, 0);
+		xtcp_v4_send_reply(net, in, ntohl(th->ack_seq), 0, TCPHDR_RST, 0,
+				   NULL);
 		return;
 	}
 	len = in->len - th->doff * 4 + th->syn + th->fin;
 	xtcp_v4_send_reply(net, in, 0, ntohl(th->seq) + len,
-			   TCPHDR_RST | TCPHDR_ACK, 0);
+			   TCPHDR_RST | TCPHDR_ACK, 0, NULL);
 }

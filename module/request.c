@@ -181,6 +181,11 @@ int xtcp_req_open(struct sock *lsk, const struct sk_buff *skb,
 		req->snd_wscale = opts->wscale;
 		req->rcv_wscale = xtcp_choose_wscale(lsk);
 	}
+	if (opts->ts_ok && xtcp_sysctl(net, XTCP_SYSCTL_TIMESTAMPS)) {
+		req->ts.ok = true;
+		req->ts.offset = get_random_u32();
+		xtcp_ts_store(&req->ts, opts->tsval);
+	}
 	req->rcv_wnd = min_t(u32, __xtcp_rcv_space(lsk, 0, mss), 65535U);
 	req->irs = XTCP_SKB_CB(skb)->seq;
 	req->iss = XTCP_SKB_CB(skb)->tw_isn ?:
@@ -216,7 +221,35 @@ int xtcp_req_open(struct sock *lsk, const struct sk_buff *skb,
 static void xtcp_req_send_ack(struct xtcp_req *req, const struct sk_buff *skb)
 {
 	xtcp_v4_send_reply(sock_net(req->listener), skb, req->iss + 1,
-			   req->irs + 1, TCPHDR_ACK, req->rcv_wnd >> req->rcv_wscale);
+			   req->irs + 1, TCPHDR_ACK, req->rcv_wnd >> req->rcv_wscale,
+			   &req->ts);
+}
+
+/*
+ * With timestamps: a segment (but an RST) without TSopt is dropped, an
+ * old duplicate (PAWS) dropped and answered, as a socket does
+ * (input.c's xtcp_ts_check()); TS.Recent stays the SYN's, which the
+ * child's first segment, this ACK, moves on.
+ */
+static bool xtcp_req_ts_ok(struct xtcp_req *req, const struct sk_buff *skb)
+{
+	struct net *net = sock_net(req->listener);
+	struct xtcp_opts opts;
+
+	if (tcp_hdr(skb)->rst)
+		return true;
+	xtcp_parse_options(tcp_hdr(skb), &opts);
+	if (!opts.ts_ok) {
+		XTCP_INC_STATS(net, XTCP_MIB_TSOPTMISSING);
+		return false;
+	}
+	if (!xtcp_paws_reject(&req->ts, opts.tsval, (u32)ktime_get_seconds()))
+		return true;
+	XTCP_INC_STATS(net, XTCP_MIB_PAWSESTAB);
+	if (!xtcp_oow_rate_limited(net, skb, XTCP_MIB_ACKSKIPPEDPAWS,
+				   &req->last_oow_ack_time))
+		xtcp_req_send_ack(req, skb);
+	return false;
 }
 
 /**
@@ -243,6 +276,8 @@ bool xtcp_req_rcv(struct xtcp_req *req, struct sk_buff *skb)
 		}
 		return false;
 	}
+	if (req->ts.ok && !xtcp_req_ts_ok(req, skb))
+		return false;
 	if (!xtcp_seq_acceptable(rcv_nxt, req->rcv_wnd, cb->seq,
 				 cb->end_seq - cb->seq)) {
 		XTCP_INC_STATS(net, XTCP_MIB_OUTOFWINDOW);

@@ -254,8 +254,11 @@ int xtcp_route_mss(struct sock *lsk, __be32 raddr, __be32 laddr,
 
 /**
  * xtcp_set_peer_mss() - honour the MSS option of the peer's SYN.
- * @sk: the socket, locked, routed.
+ * @sk: the socket, locked, routed, its options negotiated.
  * @peer_mss: the option's value, or 0 if absent (RFC 9293: 536).
+ *
+ * The MSS counts a bare header (RFC 6691): options every segment
+ * carries (timestamps) come off the payload.
  */
 void xtcp_set_peer_mss(struct sock *sk, u16 peer_mss)
 {
@@ -264,6 +267,32 @@ void xtcp_set_peer_mss(struct sock *sk, u16 peer_mss)
 	if (!peer_mss)
 		peer_mss = XTCP_DEFAULT_MSS;
 	xs->mss = clamp_t(u16, peer_mss, 88, xs->advmss);
+	if (xs->ts.ok)
+		xs->mss -= TCPOLEN_TSTAMP_ALIGNED;
+}
+
+/**
+ * xtcp_ts_offer() - offer timestamps on our SYN if the namespace does.
+ * @sk: the socket, locked, about to send its first SYN.
+ */
+void xtcp_ts_offer(struct sock *sk)
+{
+	struct xtcp_ts *ts = &xtcp_sk(sk)->ts;
+
+	memset(ts, 0, sizeof(*ts));
+	ts->ok = xtcp_sysctl(sock_net(sk), XTCP_SYSCTL_TIMESTAMPS);
+	ts->offset = get_random_u32();
+}
+
+/**
+ * xtcp_ts_store() - TS.Recent takes a TSval.
+ * @ts: the connection's timestamps.
+ * @tsval: the value.
+ */
+void xtcp_ts_store(struct xtcp_ts *ts, u32 tsval)
+{
+	ts->recent = tsval;
+	ts->recent_stamp = (u32)ktime_get_seconds();
 }
 
 /**
@@ -417,6 +446,7 @@ static int xtcp_v4_connect(struct sock *sk, const struct sockaddr_in *usin)
 	xtcp_init_seq(sk, 0);
 	xtcp_sk(sk)->wscale_ok = xtcp_sysctl(net, XTCP_SYSCTL_WINDOW_SCALING);
 	xtcp_sk(sk)->rcv_wscale = xtcp_sk(sk)->wscale_ok ? xtcp_choose_wscale(sk) : 0;
+	xtcp_ts_offer(sk);
 	xtcp_transition(sk, XTCP_EV_CONNECT);
 	XTCP_INC_STATS(net, XTCP_MIB_ACTIVEOPENS);
 	xtcp_send_syn(sk);
@@ -457,6 +487,7 @@ static void xtcp_reset_conn(struct sock *sk)
 	xs->wscale_ok = false;
 	xs->snd_wscale = 0;
 	xs->rcv_wscale = 0;
+	memset(&xs->ts, 0, sizeof(xs->ts));
 	xs->advmss = XTCP_DEFAULT_MSS;
 	xs->mss = XTCP_DEFAULT_MSS;
 	xs->rcv_mss = XTCP_DEFAULT_MSS;

@@ -148,6 +148,8 @@ void xtcp_get_info(struct sock *sk, struct xtcp_info *info)
 		info->snd_wscale = xs->snd_wscale;
 		info->rcv_wscale = xs->rcv_wscale;
 	}
+	if (xs->ts.ok)
+		info->options |= XTCP_INFO_OPT_TIMESTAMPS;
 	info->rto = xs->rto * USEC_PER_MSEC;
 	info->srtt = xs->rtt.srtt_us;
 	info->rttvar = xs->rtt.rttvar_us;

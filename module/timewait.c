@@ -99,6 +99,7 @@ void xtcp_enter_time_wait(struct sock *sk)
 		tw->rcv_nxt = xs->rcv_nxt;
 		/* The window field as sent: scaled, as for any non-SYN. */
 		tw->rcv_wnd = min_t(u32, xs->rcv_wnd >> xs->rcv_wscale, 65535);
+		tw->ts = xs->ts;
 		hrtimer_init(&tw->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 		tw->timer.function = xtcp_tw_timer_fn;
 		/*
@@ -174,7 +175,7 @@ bool xtcp_tw_rcv(struct xtcp_tw *tw, struct sk_buff *skb)
 				  &tw->last_oow_ack_time))
 		return false;
 	xtcp_v4_send_reply(net, skb, tw->snd_nxt, tw->rcv_nxt, TCPHDR_ACK,
-			   tw->rcv_wnd);
+			   tw->rcv_wnd, &tw->ts);
 	return false;
 }
 

@@ -69,7 +69,8 @@ EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_csum);
  * Unknown options are skipped by their length.  An option whose length
  * is below 2 or runs past the header ends the parse, as in Linux TCP:
  * what was read before it stands.  MSS and window scale count only on
- * a SYN; a shift above 14 is read as 14 (RFC 7323 §2.3).
+ * a SYN; a shift above 14 is read as 14 (RFC 7323 §2.3).  Timestamps
+ * count on any segment.
  */
 void xtcp_parse_options(const struct tcphdr *th, struct xtcp_opts *opts)
 {
@@ -98,6 +99,11 @@ void xtcp_parse_options(const struct tcphdr *th, struct xtcp_opts *opts)
 			opts->wscale_ok = true;
 			opts->wscale = min_t(u8, p[2], XTCP_MAX_WSCALE);
 		}
+		if (kind == TCPOPT_TIMESTAMP && olen == TCPOLEN_TIMESTAMP) {
+			opts->ts_ok = true;
+			opts->tsval = get_unaligned_be32(p + 2);
+			opts->tsecr = get_unaligned_be32(p + 6);
+		}
 		p += olen;
 		len -= olen;
 	}
@@ -108,11 +114,13 @@ EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_parse_options);
  * xtcp_header_len() - the header length xtcp_build_header() writes.
  * @f: the field values.
  *
- * Return: 20 bytes, plus 4 for MSS, plus 4 for NOP and window scale.
+ * Return: 20 bytes, plus 4 for MSS, 12 for timestamps (with two NOPs)
+ * and 4 for NOP and window scale.
  */
 unsigned int xtcp_header_len(const struct xtcp_hdr_fields *f)
 {
 	return sizeof(struct tcphdr) + (f->mss ? TCPOLEN_MSS : 0) +
+	       (f->ts_ok ? TCPOLEN_TSTAMP_ALIGNED : 0) +
 	       (f->wscale_ok ? TCPOLEN_WINDOW + 1 : 0);
 }
 EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_header_len);
@@ -124,10 +132,11 @@ EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_header_len);
  *
  * The checksum is left zero; the caller computes it over the finished
  * segment with xtcp_csum().  An MSS option is added when @f->mss is
- * non-zero, then NOP and window scale when @f->wscale_ok, as Linux lays
- * them out.
+ * non-zero, then NOP, NOP and timestamps when @f->ts_ok, then NOP and
+ * window scale when @f->wscale_ok, as Linux lays them out (without
+ * SACK).
  *
- * Return: the header length in bytes (20, 24 or 28).
+ * Return: the header length in bytes (20 to 40).
  */
 unsigned int xtcp_build_header(struct tcphdr *th, const struct xtcp_hdr_fields *f)
 {
@@ -147,6 +156,15 @@ unsigned int xtcp_build_header(struct tcphdr *th, const struct xtcp_hdr_fields *
 		opt[1] = TCPOLEN_MSS;
 		put_unaligned_be16(f->mss, opt + 2);
 		opt += TCPOLEN_MSS;
+	}
+	if (f->ts_ok) {
+		opt[0] = TCPOPT_NOP;
+		opt[1] = TCPOPT_NOP;
+		opt[2] = TCPOPT_TIMESTAMP;
+		opt[3] = TCPOLEN_TIMESTAMP;
+		put_unaligned_be32(f->tsval, opt + 4);
+		put_unaligned_be32(f->tsecr, opt + 8);
+		opt += TCPOLEN_TSTAMP_ALIGNED;
 	}
 	if (f->wscale_ok) {
 		opt[0] = TCPOPT_NOP;
@@ -182,6 +200,70 @@ u32 xtcp_isn_hash(const siphash_key_t *key, __be32 saddr, __be32 daddr,
 	return f + (u32)(clock_ns >> 6);
 }
 EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_isn_hash);
+
+/**
+ * xtcp_paws_reject() - RFC 7323 §5.3 R1: is a segment an old duplicate?
+ * @ts: the connection's timestamps; @ts->ok.
+ * @tsval: the segment's TSval.
+ * @now_s: ktime_get_seconds(), truncated.
+ *
+ * A TSval before TS.Recent marks the segment as sent before the one
+ * whose TSval we hold, so older than the window can tell: unless
+ * TS.Recent was stored more than 24 days ago (§5.5), when the peer's
+ * clock may have wrapped past it.  The caller exempts RSTs.
+ *
+ * Return: true if the segment must be dropped (and ACKed).
+ */
+bool xtcp_paws_reject(const struct xtcp_ts *ts, u32 tsval, u32 now_s)
+{
+	if ((s32)(tsval - ts->recent) >= 0)
+		return false;
+	return now_s - ts->recent_stamp < XTCP_PAWS_IDLE_S;
+}
+EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_paws_reject);
+
+/**
+ * xtcp_ts_update_ok() - RFC 7323 §4.3 and R3 of §5.3: does a segment's
+ *	TSval become TS.Recent?
+ * @ts: the connection's timestamps.
+ * @tsval: the segment's TSval (it passed PAWS).
+ * @seq: its first sequence number.
+ * @last_ack_sent: the acknowledgment number we last sent (rcv_wup).
+ *
+ * Only a segment at or below the left edge we last acknowledged: so a
+ * delayed ACK echoes the earliest segment it covers, and an ACK sent
+ * for out-of-order data echoes the last segment that moved the edge.
+ *
+ * Return: true if TS.Recent takes @tsval.
+ */
+bool xtcp_ts_update_ok(const struct xtcp_ts *ts, u32 tsval, u32 seq,
+		       u32 last_ack_sent)
+{
+	return (s32)(tsval - ts->recent) >= 0 &&
+	       (s32)(seq - last_ack_sent) <= 0;
+}
+EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_ts_update_ok);
+
+/**
+ * xtcp_ts_rtt_us() - RTTM (RFC 7323 §4.1): a round trip from TSecr.
+ * @now_ts: our timestamp clock now (ms, with the connection's offset).
+ * @tsecr: the TSecr of an ACK that acknowledged new data.
+ *
+ * The clock ticks in milliseconds; a round trip within the tick counts
+ * as one.  A TSecr from the future, or more than a day old, is no
+ * measurement (a peer echoing garbage).
+ *
+ * Return: the round trip in microseconds, or 0 for none.
+ */
+u32 xtcp_ts_rtt_us(u32 now_ts, u32 tsecr)
+{
+	s32 delta = now_ts - tsecr;
+
+	if (!tsecr || delta < 0 || delta > 24 * 3600 * MSEC_PER_SEC)
+		return 0;
+	return max_t(u32, delta, 1) * USEC_PER_MSEC;
+}
+EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_ts_rtt_us);
 
 /**
  * xtcp_seq_acceptable() - RFC 9293 §3.10.7.4's segment acceptance test.

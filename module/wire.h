@@ -14,12 +14,38 @@
  * @mss: MSS option (SYN only); 0 when absent.
  * @wscale: window-scale shift (SYN only), capped at 14.
  * @wscale_ok: the window-scale option was present (SYN only).
+ * @ts_ok: a timestamps option was present (any segment).
+ * @tsval: its TSval, with @ts_ok.
+ * @tsecr: its TSecr, with @ts_ok.
  */
 struct xtcp_opts {
 	u16 mss;
 	u8 wscale;
 	bool wscale_ok;
+	bool ts_ok;
+	u32 tsval;
+	u32 tsecr;
 };
+
+/**
+ * struct xtcp_ts - RFC 7323 timestamps of a connection (a socket, a
+ *	request or a TIME_WAIT object).
+ * @ok: both SYNs carried TSopt: every segment but a bare RST sends one.
+ * @offset: added to the millisecond clock to make our TSval; random per
+ *	connection, so that TSval tells nothing of the host's uptime.
+ * @recent: TS.Recent, the TSval we echo (RFC 7323 §4.3).
+ * @recent_stamp: ktime_get_seconds() when @recent was stored, for the
+ *	24-day rule of PAWS (§5.5).
+ */
+struct xtcp_ts {
+	u32 offset;
+	u32 recent;
+	u32 recent_stamp;
+	bool ok;
+};
+
+/* PAWS takes TS.Recent as invalid after 24 days idle (RFC 7323 §5.5). */
+#define XTCP_PAWS_IDLE_S	(24 * 24 * 3600)
 
 /**
  * enum xtcp_hdr_verdict - result of xtcp_hdr_check().
@@ -47,6 +73,9 @@ enum xtcp_hdr_verdict {
  * @mss: MSS option value, or 0 for none.
  * @wscale: window-scale option value, with @wscale_ok.
  * @wscale_ok: add the window-scale option (NOP, WS: 4 bytes).
+ * @ts_ok: add the timestamps option (NOP, NOP, TS: 12 bytes).
+ * @tsval: its TSval, with @ts_ok.
+ * @tsecr: its TSecr, with @ts_ok.
  */
 struct xtcp_hdr_fields {
 	__be16 sport;
@@ -58,6 +87,9 @@ struct xtcp_hdr_fields {
 	u16 mss;
 	u8 wscale;
 	bool wscale_ok;
+	bool ts_ok;
+	u32 tsval;
+	u32 tsecr;
 };
 
 enum xtcp_hdr_verdict xtcp_hdr_check(const struct tcphdr *th, unsigned int len);
@@ -66,6 +98,10 @@ unsigned int xtcp_header_len(const struct xtcp_hdr_fields *f);
 unsigned int xtcp_build_header(struct tcphdr *th, const struct xtcp_hdr_fields *f);
 u32 xtcp_isn_hash(const siphash_key_t *key, __be32 saddr, __be32 daddr,
 		  __be16 sport, __be16 dport, u64 clock_ns);
+bool xtcp_paws_reject(const struct xtcp_ts *ts, u32 tsval, u32 now_s);
+bool xtcp_ts_update_ok(const struct xtcp_ts *ts, u32 tsval, u32 seq,
+		       u32 last_ack_sent);
+u32 xtcp_ts_rtt_us(u32 now_ts, u32 tsecr);
 bool xtcp_seq_acceptable(u32 rcv_nxt, u32 rcv_wnd, u32 seq, u32 len);
 __sum16 xtcp_csum(__be32 saddr, __be32 daddr, u8 proto, const void *seg,
 		  unsigned int len);

@@ -223,7 +223,9 @@ static inline bool xtcp_ofo_empty(const struct xtcp_ofo *q)
  *	option).
  * @rcv_wscale: shift of the windows we advertise.
  * @wscale_ok: both SYNs carried the window-scale option.
- * @mss: payload bytes per segment we send.
+ * @ts: RFC 7323 timestamps; before the handshake ends, @ts.ok says our
+ *	SYN offered them.
+ * @mss: payload bytes per segment we send (options taken off).
  * @advmss: MSS we advertise.
  * @rcv_mss: largest payload received in one segment (delayed ACK).
  * @send_head: first skb of sk_write_queue not yet sent, or NULL.
@@ -313,6 +315,7 @@ struct xtcp_sock {
 	u8 snd_wscale;
 	u8 rcv_wscale;
 	bool wscale_ok;
+	struct xtcp_ts ts;
 	u16 mss;
 	u16 advmss;
 	u16 rcv_mss;
@@ -451,6 +454,9 @@ enum xtcp_mib_field {
 	XTCP_MIB_SYNCOOKIESSENT,
 	XTCP_MIB_SYNCOOKIESRECV,
 	XTCP_MIB_SYNCOOKIESFAILED,
+	XTCP_MIB_PAWSESTAB,
+	XTCP_MIB_TSOPTMISSING,
+	XTCP_MIB_ACKSKIPPEDPAWS,
 	XTCP_MIB_MAX
 };
 
@@ -491,6 +497,7 @@ struct xtcp_mib {
  *	of all namespaces past which a closing socket is reset instead.
  * @XTCP_SYSCTL_MAX_TW_BUCKETS: TIME_WAIT objects of the namespace past
  *	which a connection closes without one.
+ * @XTCP_SYSCTL_TIMESTAMPS: offer RFC 7323 timestamps.
  * @XTCP_SYSCTL_SYNCOOKIES: 0 never, 1 when a SYN queue overflows, 2
  *	always answer SYNs with SYN cookies (syncookie.c).
  * @XTCP_SYSCTL_MAX: count.
@@ -515,6 +522,7 @@ enum xtcp_sysctl_id {
 	XTCP_SYSCTL_MAX_ORPHANS,
 	XTCP_SYSCTL_MAX_TW_BUCKETS,
 	XTCP_SYSCTL_SYNCOOKIES,
+	XTCP_SYSCTL_TIMESTAMPS,
 	XTCP_SYSCTL_MAX
 };
 
@@ -570,6 +578,12 @@ extern const char *const xtcp_mib_names[XTCP_MIB_MAX];
 
 #define XTCP_DEFAULT_MSS	536	/* RFC 9293 §3.7.1 */
 
+/* Our TSval now: the millisecond clock plus the connection's offset. */
+static inline u32 xtcp_ts_now(const struct xtcp_ts *ts)
+{
+	return (u32)div_u64(ktime_get_ns(), NSEC_PER_MSEC) + ts->offset;
+}
+
 /* A microsecond clock for RTT samples and idle times; wraps in 71 min. */
 static inline u32 xtcp_clock_us(void)
 {
@@ -586,6 +600,8 @@ struct sock *xtcp_sock_clone(const struct sock *lsk);
 void xtcp_write_queue_purge(struct sock *sk);
 int xtcp_route(struct sock *sk);
 void xtcp_set_peer_mss(struct sock *sk, u16 peer_mss);
+void xtcp_ts_offer(struct sock *sk);
+void xtcp_ts_store(struct xtcp_ts *ts, u32 tsval);
 void xtcp_init_seq(struct sock *sk, u32 isn);
 u32 xtcp_new_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport);
 int xtcp_route_mss(struct sock *lsk, __be32 raddr, __be32 laddr,
@@ -654,7 +670,7 @@ void xtcp_queue_fin(struct sock *sk);
 int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len);
 int xtcp_trim_head(struct sock *sk, struct sk_buff *skb, u32 len);
 void xtcp_v4_send_reply(struct net *net, const struct sk_buff *in, u32 seq,
-			u32 ack, u8 flags, u16 win);
+			u32 ack, u8 flags, u16 win, const struct xtcp_ts *ts);
 void xtcp_req_send_synack(const struct xtcp_req *req);
 void xtcp_v4_send_cookie_synack(struct net *net, const struct sk_buff *syn,
 				u32 cookie, u16 win);

@@ -129,7 +129,7 @@ FIXTURE_SETUP(net)
 }
 
 #define XA_RESET "tc qdisc del dev va root 2>/dev/null; cd /proc/sys/net/xtcp && echo 1 > window_scaling && echo 7200 > keepalive_time && echo 75 > keepalive_intvl && echo 10 > keepalive_probes"
-#define XB_RESET "tc qdisc del dev vb root 2>/dev/null; echo 1 > /proc/sys/net/xtcp/window_scaling"
+#define XB_RESET "tc qdisc del dev vb root 2>/dev/null; cd /proc/sys/net/xtcp && echo 1 > window_scaling && echo 1 > timestamps"
 
 /* Undo what a test changed in the shared namespaces. */
 FIXTURE_TEARDOWN(net)
@@ -207,6 +207,11 @@ TEST_F_TIMEOUT(net, info_and_window_scaling, 300)
 	EXPECT_EQ(a.rcv_wscale, b.snd_wscale);
 	EXPECT_EQ(a.snd_wscale, b.rcv_wscale);
 	EXPECT_GT(a.rcv_wscale, 0);
+	/* Timestamps by default; their 12 bytes come off veth's 1460. */
+	EXPECT_TRUE(a.options & XTCP_INFO_OPT_TIMESTAMPS);
+	EXPECT_TRUE(b.options & XTCP_INFO_OPT_TIMESTAMPS);
+	EXPECT_EQ(1448, a.snd_mss);
+	EXPECT_EQ(1448, b.snd_mss);
 	/* The default buffer gives the sender more than 16 bits of window. */
 	EXPECT_GT(a.snd_wnd, 65535);
 	EXPECT_EQ(sized(4 << 20), a.bytes_acked);
@@ -248,6 +253,22 @@ TEST_F_TIMEOUT(net, no_window_scaling_when_peer_declines, 300)
 	EXPECT_EQ(0, a.rcv_wscale);
 	EXPECT_LE(a.snd_wnd, 65535);
 	EXPECT_GT(a.snd_wnd, 0);
+}
+
+TEST_F_TIMEOUT(net, no_timestamps_when_peer_declines, 300)
+{
+	struct xtcp_info a, b;
+
+	ASSERT_EQ(0, ns_sysctl("xb", "timestamps", "0"));
+	ASSERT_EQ(0, pair(7303, &self->cli, &self->srv));
+	ASSERT_EQ(0, transfer(self->cli, self->srv, sized(1 << 20), 2));
+	a = info_of(self->cli);
+	b = info_of(self->srv);
+	EXPECT_FALSE(a.options & XTCP_INFO_OPT_TIMESTAMPS);
+	EXPECT_FALSE(b.options & XTCP_INFO_OPT_TIMESTAMPS);
+	EXPECT_EQ(1460, a.snd_mss);
+	EXPECT_EQ(1460, b.snd_mss);
+	EXPECT_EQ(0, ns_counter("xa", "TSoptMissing") + ns_counter("xb", "TSoptMissing"));
 }
 
 /* Ten 1-byte writes: how many segments carry them? */

@@ -17,7 +17,7 @@
  *   TIME > FLAGS SEQ[:END](LEN) [ack N] [win N] [<OPTS>] [bad_csum]
  *   TIME > none
  *   TIME CALL ARGS... = RESULT
- *   TIME `shell command`
+ *   [TIME] `shell command`   (no TIME: right after the previous line)
  *   !skip REASON | !tolerance SECONDS
  *
  * TIME is seconds from the start, "+S" after the previous line, or "*"
@@ -26,7 +26,11 @@
  * outbound ones to the module's (learned from its first SYN); an ACK
  * number is relative to the other side's ISN.  In an expected packet
  * a field left out, or "*", matches anything; OPTS is a comma list of
- * "mss N", "wscale N", "nop" and must match exactly when given.
+ * "mss N", "wscale N", "TS val N ecr N", "nop" and must match exactly
+ * when given, but that an expected TS val or ecr may be "*".  In an
+ * inbound TS, "ecr echo" is the TSval of the last outbound segment.
+ * Scripts start with net.xtcp.timestamps=0, so that a SYN we send
+ * carries no TS unless the script turns them on.
  * "> none" asserts that nothing goes out from the previous line until
  * its time.  Every outbound segment's checksum (with our protocol in
  * the pseudo-header) and IP length are checked: one that is wrong
@@ -93,6 +97,7 @@
 static double scale = 1.0;
 static int verbose;
 static int family = AF_XTCP, ipproto = IPPROTO_XTCP;
+static uint32_t last_tsval;	/* TSval of the last outbound segment */
 
 /* One segment, decoded or expected.  has_* false: wildcard. */
 struct seg {
@@ -279,7 +284,15 @@ static int decode(const unsigned char *pkt, size_t len, struct seg *s)
 		else if (o[i] == 3 && olen == 3)
 			n += snprintf(s->opts + n, sizeof(s->opts) - n, "%swscale %u",
 				      n ? "," : "", o[i + 2]);
-		else
+		else if (o[i] == 8 && olen == 10 && i + 10 <= doff - 20) {
+			uint32_t val, ecr;
+
+			memcpy(&val, o + i + 2, 4);
+			memcpy(&ecr, o + i + 6, 4);
+			last_tsval = ntohl(val);
+			n += snprintf(s->opts + n, sizeof(s->opts) - n, "%sTS val %u ecr %u",
+				      n ? "," : "", ntohl(val), ntohl(ecr));
+		} else
 			n += snprintf(s->opts + n, sizeof(s->opts) - n, "%sopt%u",
 				      n ? "," : "", o[i]);
 	}
@@ -302,6 +315,7 @@ static int inject(const struct seg *s, int line)
 		snprintf(opts, sizeof(opts), "%s", s->opts);
 		for (tok = strtok_r(opts, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 			unsigned int val;
+			char ecr[16];
 
 			while (*tok == ' ')
 				tok++;
@@ -316,6 +330,16 @@ static int inject(const struct seg *s, int line)
 				o[optlen++] = 3;
 				o[optlen++] = 3;
 				o[optlen++] = val;
+			} else if (sscanf(tok, "TS val %u ecr %15s", &val, ecr) == 2) {
+				uint32_t v32 = htonl(val), e32;
+
+				e32 = htonl(!strcmp(ecr, "echo") ? last_tsval :
+					    strtoul(ecr, NULL, 10));
+				o[optlen++] = 8;
+				o[optlen++] = 10;
+				memcpy(o + optlen, &v32, 4);
+				memcpy(o + optlen + 4, &e32, 4);
+				optlen += 8;
 			} else {
 				return fail_line(line, "unknown option '%s'", tok);
 			}
@@ -706,6 +730,39 @@ struct line {
 
 static struct call calls[MAX_LINES];
 
+/* One option of an expected list against the one we got. */
+static int opt_match(const char *want, const char *got)
+{
+	char wv[16], we[16];
+	unsigned int gv, ge;
+
+	while (*want == ' ')
+		want++;
+	if (sscanf(want, "TS val %15s ecr %15s", wv, we) != 2)
+		return !strcmp(want, got);
+	if (sscanf(got, "TS val %u ecr %u", &gv, &ge) != 2)
+		return 0;
+	return (!strcmp(wv, "*") || strtoul(wv, NULL, 10) == gv) &&
+	       (!strcmp(we, "*") || strtoul(we, NULL, 10) == ge);
+}
+
+static int opts_match(const char *want, const char *got)
+{
+	char w[128], g[128], *ws, *gs, *wt, *gt;
+
+	snprintf(w, sizeof(w), "%s", want);
+	snprintf(g, sizeof(g), "%s", got);
+	wt = strtok_r(w, ",", &ws);
+	gt = strtok_r(g, ",", &gs);
+	while (wt && gt) {
+		if (!opt_match(wt, gt))
+			return 0;
+		wt = strtok_r(NULL, ",", &ws);
+		gt = strtok_r(NULL, ",", &gs);
+	}
+	return !wt && !gt;
+}
+
 static int match(const struct seg *want, const struct seg *got)
 {
 	if (want->flags != got->flags || want->bad_csum != got->bad_csum)
@@ -720,7 +777,7 @@ static int match(const struct seg *want, const struct seg *got)
 		return 0;
 	if (want->has_win && want->win != got->win)
 		return 0;
-	if (want->has_opts && strcmp(want->opts, got->opts))
+	if (want->has_opts && !opts_match(want->opts, got->opts))
 		return 0;
 	return 1;
 }
@@ -860,8 +917,17 @@ static void abort_all(void)
 /* A fresh namespace with xtun0 at 192.0.2.1 (xtcp_tun.h). */
 static int setup_netns(void)
 {
+	FILE *f;
+
+	last_tsval = 0;
 	tun_fd = tun_netns_setup("xtun0", LOCAL_IP);
-	return tun_fd < 0 ? -1 : 0;
+	if (tun_fd < 0)
+		return -1;
+	f = fopen("/proc/sys/net/xtcp/timestamps", "w");
+	if (!f)
+		return -1;
+	fputs("0\n", f);
+	return fclose(f) ? -1 : 0;
 }
 
 static int load(const char *path, struct line *lines, int *n, char *skip, size_t skiplen,
@@ -906,6 +972,8 @@ static int load(const char *path, struct line *lines, int *n, char *skip, size_t
 		if (*p == '*') {
 			t = -1;
 			p++;
+		} else if (*p == '`') {
+			t = prev;	/* a command without a time: at once */
 		} else if (*p == '+') {
 			t = prev + strtod(p + 1, &p);
 		} else {

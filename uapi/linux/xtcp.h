@@ -124,6 +124,7 @@ enum xtcp_ca_state {
 
 /* Bits of xtcp_info.options: what the handshake negotiated. */
 #define XTCP_INFO_OPT_WSCALE	0x1U	/* window scaling, RFC 7323 */
+#define XTCP_INFO_OPT_TIMESTAMPS 0x2U	/* timestamps, RFC 7323 */
 
 /**
  * struct xtcp_info - state of one connection, from getsockopt(XTCP_INFO).

@@ -174,6 +174,36 @@ static void xtcp_rcv_reset(struct sock *sk)
 	xtcp_done(sk);
 }
 
+/* A round-trip sample of @us microseconds: the estimate and the RTO. */
+static void xtcp_rtt_update(struct sock *sk, u32 us)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct net *net = sock_net(sk);
+
+	xtcp_rtt_sample(&xs->rtt, us,
+			xtcp_sysctl(net, XTCP_SYSCTL_RTO_MIN_MS) * USEC_PER_MSEC,
+			xtcp_sysctl(net, XTCP_SYSCTL_RTO_MAX_MS) * USEC_PER_MSEC);
+	xs->rto = DIV_ROUND_UP(xs->rtt.rto_us, USEC_PER_MSEC);
+}
+
+/*
+ * The handshake's round trip, from the TSecr of the segment that
+ * acknowledged our SYN (RFC 7323 RTTM; it names the SYN or SYN-ACK
+ * transmission that came back, resent or not): without it, the first
+ * RTO is rto_initial_ms, and a lost first flight backs off from there.
+ */
+static void xtcp_handshake_rtt(struct sock *sk, const struct xtcp_opts *opts)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 us;
+
+	if (!xs->ts.ok || !opts->ts_ok)
+		return;
+	us = xtcp_ts_rtt_us(xtcp_ts_now(&xs->ts), opts->tsecr);
+	if (us)
+		xtcp_rtt_update(sk, us);
+}
+
 /*
  * Free what @ack covers from the write queue, advance snd_una and take
  * an RTT sample from the newest segment it covers that was sent once
@@ -189,7 +219,6 @@ static void xtcp_rcv_reset(struct sock *sk)
 static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u32 tsecr)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct net *net = sock_net(sk);
 	u32 acked = 0, now = xtcp_clock_us(), sample = 0;
 	bool sent = true, have_sample = false;
 	struct sk_buff *skb;
@@ -238,12 +267,8 @@ static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u32 tsecr)
 		sample = xtcp_ts_rtt_us(xtcp_ts_now(&xs->ts), tsecr);
 		have_sample = sample;
 	}
-	if (have_sample) {
-		xtcp_rtt_sample(&xs->rtt, sample,
-				xtcp_sysctl(net, XTCP_SYSCTL_RTO_MIN_MS) * USEC_PER_MSEC,
-				xtcp_sysctl(net, XTCP_SYSCTL_RTO_MAX_MS) * USEC_PER_MSEC);
-		xs->rto = DIV_ROUND_UP(xs->rtt.rto_us, USEC_PER_MSEC);
-	}
+	if (have_sample)
+		xtcp_rtt_update(sk, sample);
 	xtcp_sndbuf_adjust(sk);
 	sk->sk_write_space(sk);
 	return acked;
@@ -503,7 +528,8 @@ static void xtcp_rcv_fin(struct sock *sk)
 }
 
 /* RFC 9293 §3.10.7.4 step 5 for SYN_RECV: our SYN-ACK acknowledged? */
-static bool xtcp_rcv_synrecv_ack(struct sock *sk, struct sk_buff *skb, u32 ack)
+static bool xtcp_rcv_synrecv_ack(struct sock *sk, struct sk_buff *skb, u32 ack,
+				 const struct xtcp_opts *opts)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	const struct tcphdr *th = tcp_hdr(skb);
@@ -514,6 +540,7 @@ static bool xtcp_rcv_synrecv_ack(struct sock *sk, struct sk_buff *skb, u32 ack)
 	}
 	xtcp_transition(sk, XTCP_EV_RCV_ACK);
 	xs->snd_una = xs->iss + 1;	/* our SYN: not counted as data acked */
+	xtcp_handshake_rtt(sk, opts);
 	xtcp_timer_ack_progress(sk);
 	xs->snd_wnd = ntohs(th->window) << xs->snd_wscale;
 	xs->max_window = max(xs->max_window, xs->snd_wnd);
@@ -649,7 +676,7 @@ static void xtcp_rcv_established(struct sock *sk, struct sk_buff *skb)
 	if (!th->ack)
 		goto drop;
 	xtcp_timer_rcvd(sk);
-	if (sk->sk_state == XTCP_SYN_RECV && !xtcp_rcv_synrecv_ack(sk, skb, ack))
+	if (sk->sk_state == XTCP_SYN_RECV && !xtcp_rcv_synrecv_ack(sk, skb, ack, &opts))
 		goto drop;
 	/*
 	 * RFC 5961 §5: an ACK of data not sent yet, or older than the
@@ -784,6 +811,7 @@ static void xtcp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 
 	if (th->ack) {
 		xs->snd_una = ack;
+		xtcp_handshake_rtt(sk, &opts);
 		xtcp_timer_ack_progress(sk);
 		xtcp_transition(sk, XTCP_EV_RCV_SYNACK);
 		security_inet_conn_established(sk, skb);

@@ -15,7 +15,9 @@
  * kinds and lengths (truncated ones too), data offsets below 5 and past
  * the end, truncated and oversized headers, payloads up to 8 KB, bad
  * checksums, segments for no socket, and IPv4 fragments (in order, out
- * of order, overlapping, incomplete).  Flows are made again as the
+ * of order, overlapping, incomplete).  Half of the passive flows
+ * negotiate timestamps; their segments carry TSopt, mostly current,
+ * some old (PAWS) and some random.  Flows are made again as the
  * mutations kill them.  The module's replies are read and dropped.
  *
  * It stops after SEGMENTS segments (default 100000) or SECONDS, then
@@ -63,6 +65,8 @@ struct flow {
 	uint16_t lport, rport;	/* module's port, ours */
 	uint32_t rnxt;		/* our next sequence number */
 	uint32_t mnxt;		/* the module's next sequence number */
+	int ts;			/* our SYN offered timestamps */
+	uint32_t tsval;		/* our last TSval */
 };
 
 static struct flow flows[NFLOWS];
@@ -127,15 +131,36 @@ static size_t build(unsigned char *th, uint16_t sport, uint16_t dport, uint32_t 
 	return hl + plen;
 }
 
+/* NOP, NOP, TS (12 bytes) at @o. */
+static size_t put_ts(unsigned char *o, uint32_t val, uint32_t ecr)
+{
+	o[0] = 1;
+	o[1] = 1;
+	o[2] = 8;
+	o[3] = 10;
+	val = htonl(val);
+	ecr = htonl(ecr);
+	memcpy(o + 4, &val, 4);
+	memcpy(o + 8, &ecr, 4);
+	return 12;
+}
+
 static void send_seg(struct flow *f, uint8_t flags, size_t plen)
 {
 	static const unsigned char synopt[] = { 2, 4, 0x05, 0xb4, 1, 3, 3, 6 };
-	unsigned char seg[2048];
+	unsigned char seg[2048], opt[20];
 	int syn = flags & 0x02;
-	size_t n;
+	size_t n, olen = 0;
 
+	if (syn) {
+		memcpy(opt, synopt, sizeof(synopt));
+		olen = sizeof(synopt);
+	}
+	f->tsval += 1 + rnd() % 3;
+	if (f->ts)
+		olen += put_ts(opt + olen, f->tsval, 0);
 	n = build(seg, f->rport, f->lport, f->rnxt, f->mnxt, flags, 65535,
-		  syn ? synopt : NULL, syn ? sizeof(synopt) : 0, plen);
+		  olen ? opt : NULL, olen, plen);
 	send_ip(seg, n, 0x4000, rnd());
 	f->rnxt += plen + !!syn + !!(flags & 0x01);
 }
@@ -246,6 +271,8 @@ static int flow_make(struct flow *f, enum kind k)
 	}
 	f->lport = LPORT;
 	f->rnxt = rnd();
+	f->ts = rnd() % 2;
+	f->tsval = rnd();
 	send_seg(f, 0x02, 0);
 	if (expect(LPORT, f->rport, 0x12, &misn, 500) < 0)
 		return -1;
@@ -370,8 +397,15 @@ static void fuzz_one(struct flow *f)
 	uint8_t flags;
 
 	flags = rnd() % 10 < 3 ? (uint8_t)rnd() : common[rnd() % sizeof(common)];
-	if (rnd() % 4 == 0)
+	if (rnd() % 4 == 0) {
 		olen = random_options(opt);
+	} else if (f->ts && rnd() % 8) {
+		/* Mostly current, some old (PAWS), some anything. */
+		uint32_t d = rnd() % 4 ? rnd() % 3 : -(rnd() % 1000);
+
+		f->tsval += 1;
+		olen = put_ts(opt, rnd() % 16 ? f->tsval + d : rnd(), rnd());
+	}
 	if (rnd() % 3 == 0)
 		plen = rnd() % 1460;
 	if (rnd() % 50 == 0)

@@ -223,6 +223,17 @@ static void seg_str(const struct seg *s, char *out, size_t n)
 		snprintf(out + o, n - o, " bad_csum");
 }
 
+/* A TS option at @o as "TS val N ecr N"; its TSval is remembered. */
+static int ts_str(char *buf, size_t len, const char *sep, const unsigned char *o)
+{
+	uint32_t val, ecr;
+
+	memcpy(&val, o + 2, 4);
+	memcpy(&ecr, o + 6, 4);
+	last_tsval = ntohl(val);
+	return snprintf(buf, len, "%sTS val %u ecr %u", sep, ntohl(val), ntohl(ecr));
+}
+
 /* Decode an outbound IPv4 packet; 0 when it is one of ours. */
 static int decode(const unsigned char *pkt, size_t len, struct seg *s)
 {
@@ -284,15 +295,9 @@ static int decode(const unsigned char *pkt, size_t len, struct seg *s)
 		else if (o[i] == 3 && olen == 3)
 			n += snprintf(s->opts + n, sizeof(s->opts) - n, "%swscale %u",
 				      n ? "," : "", o[i + 2]);
-		else if (o[i] == 8 && olen == 10 && i + 10 <= doff - 20) {
-			uint32_t val, ecr;
-
-			memcpy(&val, o + i + 2, 4);
-			memcpy(&ecr, o + i + 6, 4);
-			last_tsval = ntohl(val);
-			n += snprintf(s->opts + n, sizeof(s->opts) - n, "%sTS val %u ecr %u",
-				      n ? "," : "", ntohl(val), ntohl(ecr));
-		} else
+		else if (o[i] == 8 && olen == 10 && i + 10 <= doff - 20)
+			n += ts_str(s->opts + n, sizeof(s->opts) - n, n ? "," : "", o + i);
+		else
 			n += snprintf(s->opts + n, sizeof(s->opts) - n, "%sopt%u",
 				      n ? "," : "", o[i]);
 	}

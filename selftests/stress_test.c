@@ -309,7 +309,10 @@ TEST(out_of_window_segment_acked_and_dropped)
 	char buf[8];
 
 	ASSERT_LE(0, raw);
+	/* The forged segments carry no TSopt: a connection without them. */
+	ASSERT_EQ(0, ns_sysctl("xb", "timestamps", "0"));
 	ASSERT_EQ(0, pair(7301, &c, &s));
+	ASSERT_EQ(0, ns_sysctl("xb", "timestamps", "1"));
 	cport = xtcp_local_port(c);
 	oow = ns_counter("xb", "OutOfWindow");
 	acks = ns_counter("xb", "OutSegs");
@@ -326,6 +329,35 @@ TEST(out_of_window_segment_acked_and_dropped)
 	usleep(200000);
 	EXPECT_EQ(acks + 1, ns_counter("xb", "OutSegs"));
 	EXPECT_STREQ("ESTABLISHED", proc_state("xb", 7301, cport));
+	EXPECT_EQ(2, send(c, "ok", 2, 0));
+	EXPECT_EQ(2, recv(s, buf, sizeof(buf), 0));
+	close(raw);
+	close(c);
+	close(s);
+}
+
+/*
+ * With timestamps on, a segment without TSopt is dropped before any
+ * other check (RFC 7323 §3.2): no reply, not counted as out of window.
+ */
+TEST(segment_without_timestamps_dropped_silently)
+{
+	int c, s, raw = raw_hdrincl("xa");
+	long oow, out, missing;
+	unsigned short cport;
+	char buf[8];
+
+	ASSERT_LE(0, raw);
+	ASSERT_EQ(0, pair(7302, &c, &s));
+	cport = xtcp_local_port(c);
+	oow = ns_counter("xb", "OutOfWindow");
+	out = ns_counter("xb", "OutSegs");
+	missing = ns_counter("xb", "TSoptMissing");
+	forge(raw, CLIENT_IP, SERVER_IP, cport, 7302, 0x5a5a5a5a, 0, 0x10);
+	usleep(200000);
+	EXPECT_EQ(missing + 1, ns_counter("xb", "TSoptMissing"));
+	EXPECT_EQ(oow, ns_counter("xb", "OutOfWindow"));
+	EXPECT_EQ(out, ns_counter("xb", "OutSegs"));
 	EXPECT_EQ(2, send(c, "ok", 2, 0));
 	EXPECT_EQ(2, recv(s, buf, sizeof(buf), 0));
 	close(raw);

@@ -586,36 +586,60 @@ static void xtcp_ack_snd_check(struct sock *sk)
 		xtcp_timer_delack(sk);
 }
 
-/*
- * RFC 7323 with timestamps negotiated: a segment (but an RST) without
- * TSopt is dropped (§3.2), one whose TSval is older than TS.Recent is
- * an old duplicate (PAWS, §5.3 R1): dropped, and answered with an ACK,
- * rate-limited as any reply to a segment that does not belong.
+/**
+ * xtcp_ts_verdict() - RFC 7323's checks of a segment on a connection
+ *	that negotiated timestamps (a socket's or a request's).
+ * @net: the namespace, for the counters.
+ * @ts: the connection's timestamps.
+ * @th: the segment's header.
+ * @opts: filled in; for an RST, @opts->ts_ok is cleared, as an RST
+ *	never moves TS.Recent.
  *
- * Return: true if the segment goes on, with @opts read.
+ * A segment (but an RST) without TSopt is to be dropped silently
+ * (§3.2, TSoptMissing); one whose TSval is older than TS.Recent is an
+ * old duplicate (PAWS, §5.3 R1, PAWSEstab), to be dropped and answered
+ * with an ACK, which the caller rate-limits as any reply to a segment
+ * that does not belong.
+ *
+ * Return: &enum xtcp_ts_verdict.
  */
+enum xtcp_ts_verdict xtcp_ts_verdict(struct net *net, const struct xtcp_ts *ts,
+				     const struct tcphdr *th,
+				     struct xtcp_opts *opts)
+{
+	xtcp_parse_options(th, opts);
+	if (th->rst) {
+		opts->ts_ok = false;
+		return XTCP_TS_PASS;
+	}
+	if (!opts->ts_ok) {
+		XTCP_INC_STATS(net, XTCP_MIB_TSOPTMISSING);
+		return XTCP_TS_DROP;
+	}
+	if (!xtcp_paws_reject(ts, opts->tsval, (u32)ktime_get_seconds()))
+		return XTCP_TS_PASS;
+	XTCP_INC_STATS(net, XTCP_MIB_PAWSESTAB);
+	return XTCP_TS_OLD;
+}
+
+/* xtcp_ts_verdict() for a socket; an old duplicate gets our ACK. */
 static bool xtcp_ts_check(struct sock *sk, const struct sk_buff *skb,
 			  struct xtcp_opts *opts)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	const struct tcphdr *th = tcp_hdr(skb);
 	struct net *net = sock_net(sk);
 
-	xtcp_parse_options(th, opts);
-	if (th->rst) {
-		opts->ts_ok = false;	/* an RST never moves TS.Recent */
+	switch (xtcp_ts_verdict(net, &xs->ts, tcp_hdr(skb), opts)) {
+	case XTCP_TS_PASS:
 		return true;
+	case XTCP_TS_OLD:
+		if (!xtcp_oow_rate_limited(net, skb, XTCP_MIB_ACKSKIPPEDPAWS,
+					   &xs->last_oow_ack_time))
+			xtcp_send_ack(sk);
+		break;
+	case XTCP_TS_DROP:
+		break;
 	}
-	if (!opts->ts_ok) {
-		XTCP_INC_STATS(net, XTCP_MIB_TSOPTMISSING);
-		return false;
-	}
-	if (!xtcp_paws_reject(&xs->ts, opts->tsval, (u32)ktime_get_seconds()))
-		return true;
-	XTCP_INC_STATS(net, XTCP_MIB_PAWSESTAB);
-	if (!xtcp_oow_rate_limited(net, skb, XTCP_MIB_ACKSKIPPEDPAWS,
-				   &xs->last_oow_ack_time))
-		xtcp_send_ack(sk);
 	return false;
 }
 

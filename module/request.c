@@ -226,29 +226,25 @@ static void xtcp_req_send_ack(struct xtcp_req *req, const struct sk_buff *skb)
 }
 
 /*
- * With timestamps: a segment (but an RST) without TSopt is dropped, an
- * old duplicate (PAWS) dropped and answered, as a socket does
- * (input.c's xtcp_ts_check()); TS.Recent stays the SYN's, which the
- * child's first segment, this ACK, moves on.
+ * With timestamps, as a socket (xtcp_ts_verdict()); TS.Recent stays the
+ * SYN's, which the child's first segment, this ACK, moves on.
  */
 static bool xtcp_req_ts_ok(struct xtcp_req *req, const struct sk_buff *skb)
 {
 	struct net *net = sock_net(req->listener);
 	struct xtcp_opts opts;
 
-	if (tcp_hdr(skb)->rst)
+	switch (xtcp_ts_verdict(net, &req->ts, tcp_hdr(skb), &opts)) {
+	case XTCP_TS_PASS:
 		return true;
-	xtcp_parse_options(tcp_hdr(skb), &opts);
-	if (!opts.ts_ok) {
-		XTCP_INC_STATS(net, XTCP_MIB_TSOPTMISSING);
-		return false;
+	case XTCP_TS_OLD:
+		if (!xtcp_oow_rate_limited(net, skb, XTCP_MIB_ACKSKIPPEDPAWS,
+					   &req->last_oow_ack_time))
+			xtcp_req_send_ack(req, skb);
+		break;
+	case XTCP_TS_DROP:
+		break;
 	}
-	if (!xtcp_paws_reject(&req->ts, opts.tsval, (u32)ktime_get_seconds()))
-		return true;
-	XTCP_INC_STATS(net, XTCP_MIB_PAWSESTAB);
-	if (!xtcp_oow_rate_limited(net, skb, XTCP_MIB_ACKSKIPPEDPAWS,
-				   &req->last_oow_ack_time))
-		xtcp_req_send_ack(req, skb);
 	return false;
 }
 

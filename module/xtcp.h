@@ -647,6 +647,23 @@ void xtcp_abort(struct sock *sk, int err, bool send_rst);
 int xtcp_input_init(void);
 void xtcp_input_exit(void);
 int xtcp_rcv(struct sock *sk, struct sk_buff *skb);
+
+/**
+ * enum xtcp_ts_verdict - result of xtcp_ts_verdict().
+ * @XTCP_TS_PASS: the segment goes on.
+ * @XTCP_TS_DROP: drop it silently (no TSopt).
+ * @XTCP_TS_OLD: an old duplicate (PAWS): drop it, answer with an ACK.
+ */
+enum xtcp_ts_verdict {
+	XTCP_TS_PASS,
+	XTCP_TS_DROP,
+	XTCP_TS_OLD,
+};
+
+enum xtcp_ts_verdict xtcp_ts_verdict(struct net *net, const struct xtcp_ts *ts,
+				     const struct tcphdr *th,
+				     struct xtcp_opts *opts);
+
 bool xtcp_oow_rate_limited(struct net *net, const struct sk_buff *skb,
 			   enum xtcp_mib_field mib, u32 *last);
 bool xtcp_challenge_ack_allowed(struct net *net, const struct sk_buff *skb,

@@ -322,6 +322,24 @@ static void xtcp_cong_dupack(struct sock *sk)
 	xtcp_retransmit_head(sk);
 }
 
+/*
+ * Whether @skb may be merged into @tail.  veth delivers clones of the
+ * sender's skbs, and skb_try_coalesce() never writes into a clone's
+ * shared fragments: a tail that would take @skb's fragments is given a
+ * head of its own first (its payload pages are shared, not copied), so
+ * that the queue's memory follows its payload, one skb per
+ * MAX_SKB_FRAGS small segments instead of one per segment.
+ */
+static bool xtcp_rcv_tail_writable(struct sk_buff *tail, struct sk_buff *skb)
+{
+	if (!skb_cloned(tail))
+		return true;
+	if (skb_has_frag_list(tail) || skb_has_frag_list(skb) ||
+	    skb_shinfo(tail)->nr_frags + skb_shinfo(skb)->nr_frags > MAX_SKB_FRAGS)
+		return false;
+	return !skb_unclone(tail, GFP_ATOMIC);
+}
+
 /* Append in-order payload to the receive queue, coalescing with its tail. */
 static void xtcp_queue_rcv(struct sock *sk, struct sk_buff *skb)
 {
@@ -332,7 +350,8 @@ static void xtcp_queue_rcv(struct sock *sk, struct sk_buff *skb)
 
 	xs->rcv_nxt = XTCP_SKB_CB(skb)->end_seq;
 	xs->stats.bytes_received += skb->len;
-	if (tail && skb_try_coalesce(tail, skb, &stolen, &delta)) {
+	if (tail && xtcp_rcv_tail_writable(tail, skb) &&
+	    skb_try_coalesce(tail, skb, &stolen, &delta)) {
 		XTCP_SKB_CB(tail)->end_seq = XTCP_SKB_CB(skb)->end_seq;
 		atomic_add(delta, &sk->sk_rmem_alloc);
 		sk_mem_charge(sk, delta);

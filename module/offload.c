@@ -117,6 +117,8 @@ EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_gso_segment_ipv4);
 static const struct net_offload xtcp4_offload = {
 	.callbacks = {
 		.gso_segment = xtcp_gso_segment_ipv4,
+		.gro_receive = xtcp_gro_receive,
+		.gro_complete = xtcp_gro_complete,
 	},
 };
 

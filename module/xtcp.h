@@ -17,6 +17,7 @@
  *   ofo.c       the out-of-order queue (KUnit)
  *   offload.c   GSO: cutting super-segments for devices that cannot
  *               take them whole
+ *   gro.c       GRO: merging in-order segments before the handler
  *   sockopt.c   setsockopt/getsockopt at SOL_XTCP, XTCP_INFO
  *   timewait.c  the TIME_WAIT object and its 2MSL hrtimer
  *   state.c     the state transition table; xtcp_done()
@@ -743,6 +744,10 @@ bool xtcp_ofo_drop_last(struct xtcp_ofo *q, u32 seq);
 #define XTCP_GSO_TYPE (SKB_GSO_TCPV4 | SKB_GSO_SCTP)
 int xtcp_offload_init(void);
 void xtcp_offload_exit(void);
+
+/* gro.c */
+struct sk_buff *xtcp_gro_receive(struct list_head *head, struct sk_buff *skb);
+int xtcp_gro_complete(struct sk_buff *skb, int thoff);
 struct sk_buff *xtcp_gso_segment_ipv4(struct sk_buff *skb,
 				      netdev_features_t features);
 

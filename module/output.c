@@ -128,15 +128,29 @@ static u16 xtcp_syn_window(struct sock *sk)
 }
 
 /*
+ * Whether the device of @sk's route checksums any protocol
+ * (NETIF_F_HW_CSUM).  One that knows only TCP and UDP (IP_CSUM) would
+ * be handed our segment as a TCP one, so it gets a finished checksum.
+ * The route is checked here, as ip_queue_xmit() will check it: when it
+ * is gone, the software checksum is right for whatever device comes.
+ */
+static bool xtcp_route_csum_hw(struct sock *sk)
+{
+	const struct dst_entry *dst = __sk_dst_check(sk, 0);
+
+	return dst && (dst->dev->features & NETIF_F_HW_CSUM);
+}
+
+/*
  * The checksum of @skb, header @th at skb->data: left to the device
  * when it checksums any protocol, and on a super-segment, which
  * offload.c cuts and checksums if the device cannot; computed here
  * otherwise.  Either way the pseudo-header carries our protocol.
  */
-static void xtcp_csum_out(const struct xtcp_sock *xs, struct sk_buff *skb,
+static void xtcp_csum_out(struct sock *sk, struct sk_buff *skb,
 			  struct tcphdr *th, __be32 saddr, __be32 daddr)
 {
-	if (skb_is_gso(skb) || xs->csum_hw) {
+	if (skb_is_gso(skb) || xtcp_route_csum_hw(sk)) {
 		th->check = ~csum_tcpudp_magic(saddr, daddr, skb->len,
 					       xtcp_ipproto, 0);
 		skb->ip_summed = CHECKSUM_PARTIAL;
@@ -197,7 +211,7 @@ static int xtcp_transmit(struct sock *sk, struct sk_buff *skb, u8 flags,
 	th = skb_push(skb, xtcp_header_len(&f));
 	skb_reset_transport_header(skb);
 	xtcp_build_header(th, &f);
-	xtcp_csum_out(xs, skb, th, inet->inet_saddr, inet->inet_daddr);
+	xtcp_csum_out(sk, skb, th, inet->inet_saddr, inet->inet_daddr);
 	skb->protocol = htons(ETH_P_IP);
 	skb_set_owner_w(skb, sk);
 

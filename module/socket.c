@@ -173,7 +173,6 @@ void xtcp_write_queue_purge(struct sock *sk)
  */
 static void xtcp_setup_gso(struct sock *sk, const struct dst_entry *dst)
 {
-	xtcp_sk(sk)->csum_hw = !!(dst->dev->features & NETIF_F_HW_CSUM);
 	if (sk_can_gso(sk) || sk->sk_gso_disabled || dst->header_len)
 		return;
 	sk->sk_route_caps |= NETIF_F_GSO_SOFTWARE | NETIF_F_SG | NETIF_F_HW_CSUM;

@@ -235,8 +235,6 @@ static inline bool xtcp_ofo_empty(const struct xtcp_ofo *q)
  * @packets_out: segments (MSS-sized pieces, see &xtcp_skb_cb.pcount)
  *	of the skbs of sk_write_queue before @send_head: sent (in the
  *	current pass, after a timeout rewinds it) and not fully acked.
- * @csum_hw: the route's device checksums any protocol (NETIF_F_HW_CSUM),
- *	so a single segment leaves it the checksum; else we compute it.
  * @rcv_rtt: the receiver's round-trip estimate.
  * @rcvq_space: the reader's pace, for receive buffer autotuning.
  * @rtt: the RTT estimator.
@@ -323,7 +321,6 @@ struct xtcp_sock {
 	struct sk_buff *send_head;
 	u32 snd_sml;
 	u32 packets_out;
-	bool csum_hw;
 	struct xtcp_rcv_rtt rcv_rtt;
 	struct xtcp_rcvq_space rcvq_space;
 

@@ -3,11 +3,14 @@
  * xtcp-bench: one benchmark run, over xtcp or (with -t) the kernel's TCP.
  *
  *   xtcp-bench -s -p PORT [-t]                       serve until killed
- *   xtcp-bench -c ADDR -p PORT -m MODE -d SECS [-t]  one measurement
+ *   xtcp-bench -c ADDR -p PORT -m MODE -d SECS [-t] [-P N]
+ *                                                    one measurement
  *
  * Modes, chosen by the client's first byte on each connection:
  *   stream  64 KB writes for SECS seconds; prints MB/s received by the
- *           server (the client waits for the server's byte count)
+ *           server (the client waits for the server's byte count);
+ *           with -P N, N such streams at once: the aggregate, the
+ *           slowest and fastest, and Jain's fairness index
  *   rr      1-byte request, 1-byte response, back to back on one
  *           connection; prints transactions/s and p50/p99 latency
  *   crr     connect, 1-byte request and response, close; prints
@@ -19,6 +22,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -122,27 +126,83 @@ static int dial(char mode)
 	return fd;
 }
 
-static int run_stream(double secs)
+/* One stream: 64 KB writes from t0 for secs, then the server's count. */
+struct flow {
+	int fd;
+	double t0, secs, t1;
+	uint64_t total;
+	int err;
+};
+
+static void *stream_flow(void *arg)
 {
 	static char buf[65536];
-	int fd = dial('S');
-	uint64_t total = 0;
-	double t0, t1;
+	struct flow *f = arg;
 
-	if (fd < 0)
-		return 1;
 	memset(buf, 0x5a, sizeof(buf));
-	t0 = now();
-	while (now() - t0 < secs)
-		if (send(fd, buf, sizeof(buf), 0) != sizeof(buf))
-			return 1;
-	shutdown(fd, SHUT_WR);
-	if (read_full(fd, &total, sizeof(total)))
+	while (now() - f->t0 < f->secs)
+		if (send(f->fd, buf, sizeof(buf), 0) != sizeof(buf)) {
+			f->err = 1;
+			return NULL;
+		}
+	shutdown(f->fd, SHUT_WR);
+	f->err = read_full(f->fd, &f->total, sizeof(f->total)) ? 1 : 0;
+	f->t1 = now();
+	close(f->fd);
+	return NULL;
+}
+
+/*
+ * @n streams at once, each on a thread.  Prints the aggregate MB/s
+ * (all bytes over the longest flow's time), the slowest and fastest
+ * flow, and Jain's fairness index over the flows' rates,
+ * (sum x)^2 / (n sum x^2): 1 when all are equal, 1/n when one has all.
+ */
+static int run_stream(double secs, int n)
+{
+	double t0, t_end = 0, sum = 0, sum2 = 0, lo = 1e30, hi = 0;
+	struct flow *f = calloc(n, sizeof(*f));
+	pthread_t *t = calloc(n, sizeof(*t));
+	uint64_t bytes = 0;
+	int i, err = 0;
+
+	if (!f || !t)
 		return 1;
-	t1 = now();
-	printf("mode=stream mbps=%.2f bytes=%llu secs=%.2f\n",
-	       total / (t1 - t0) / 1e6, (unsigned long long)total, t1 - t0);
-	close(fd);
+	for (i = 0; i < n; i++) {
+		f[i].fd = dial('S');
+		if (f[i].fd < 0)
+			return 1;
+	}
+	t0 = now();
+	for (i = 0; i < n; i++) {
+		f[i].t0 = t0;
+		f[i].secs = secs;
+		if (pthread_create(&t[i], NULL, stream_flow, &f[i]))
+			return 1;
+	}
+	for (i = 0; i < n; i++) {
+		double r;
+
+		pthread_join(t[i], NULL);
+		err |= f[i].err;
+		r = f[i].total / (f[i].t1 - t0) / 1e6;
+		sum += r;
+		sum2 += r * r;
+		lo = r < lo ? r : lo;
+		hi = r > hi ? r : hi;
+		bytes += f[i].total;
+		t_end = f[i].t1 > t_end ? f[i].t1 : t_end;
+	}
+	if (err)
+		return 1;
+	printf("mode=stream flows=%d mbps=%.2f bytes=%llu secs=%.2f", n,
+	       bytes / (t_end - t0) / 1e6, (unsigned long long)bytes, t_end - t0);
+	if (n > 1)
+		printf(" min_mbps=%.2f max_mbps=%.2f jain=%.4f", lo, hi,
+		       sum2 ? sum * sum / (n * sum2) : 0);
+	printf("\n");
+	free(f);
+	free(t);
 	return 0;
 }
 
@@ -198,10 +258,10 @@ static int run_crr(double secs)
 int main(int argc, char **argv)
 {
 	const char *host = NULL, *mode = "stream";
-	int opt, server = 0, tcp = 0, port = 0;
+	int opt, server = 0, tcp = 0, port = 0, flows = 1;
 	double secs = 5;
 
-	while ((opt = getopt(argc, argv, "sc:p:m:d:t")) != -1) {
+	while ((opt = getopt(argc, argv, "sc:p:m:d:tP:")) != -1) {
 		switch (opt) {
 		case 's':
 			server = 1;
@@ -221,6 +281,11 @@ int main(int argc, char **argv)
 		case 't':
 			tcp = 1;
 			break;
+		case 'P':
+			flows = atoi(optarg);
+			if (flows < 1 || flows > 64)
+				goto usage;
+			break;
 		default:
 			goto usage;
 		}
@@ -235,13 +300,14 @@ int main(int argc, char **argv)
 	if (server)
 		return serve();
 	if (!strcmp(mode, "stream"))
-		return run_stream(secs);
+		return run_stream(secs, flows);
 	if (!strcmp(mode, "rr"))
 		return run_rr(secs);
 	if (!strcmp(mode, "crr"))
 		return run_crr(secs);
 usage:
 	fprintf(stderr, "usage: %s -s -p PORT [-t]\n"
-		"       %s -c ADDR -p PORT -m stream|rr|crr -d SECS [-t]\n", argv[0], argv[0]);
+		"       %s -c ADDR -p PORT -m stream|rr|crr -d SECS [-t] [-P FLOWS]\n",
+		argv[0], argv[0]);
 	return 2;
 }

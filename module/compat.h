@@ -85,4 +85,14 @@ static inline void xtcp_custom_sockopt(struct socket *sock)
 #endif
 }
 
+/* 6.6 moved inet_sock's bit fields into inet->inet_flags. */
+static inline bool xtcp_recverr(const struct sock *sk)
+{
+#ifdef XTCP_HAVE_INET_FLAGS
+	return inet_test_bit(RECVERR, sk);
+#else
+	return inet_sk(sk)->recverr;
+#endif
+}
+
 #endif /* _XTCP_COMPAT_H */

@@ -263,6 +263,8 @@ static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u32 tsecr)
 	}
 	xs->stats.bytes_acked += ack - xs->snd_una;
 	xs->snd_una = ack;
+	/* The path works again: an earlier ICMP error is not the story. */
+	WRITE_ONCE(sk->sk_err_soft, 0);
 	if (!have_sample && xs->ts.ok) {
 		sample = xtcp_ts_rtt_us(xtcp_ts_now(&xs->ts), tsecr);
 		have_sample = sample;
@@ -1088,11 +1090,6 @@ error:
 	XTCP_INC_STATS(net, XTCP_MIB_INERRS);
 drop:
 	kfree_skb(skb);
-	return 0;
-}
-
-static int xtcp_v4_err(struct sk_buff *skb, u32 info)
-{
 	return 0;
 }
 

@@ -59,6 +59,8 @@ const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_PAWSESTAB]		= "PAWSEstab",
 	[XTCP_MIB_TSOPTMISSING]		= "TSoptMissing",
 	[XTCP_MIB_ACKSKIPPEDPAWS]	= "AckSkippedPAWS",
+	[XTCP_MIB_OUTOFWINDOWICMPS]	= "OutOfWindowIcmps",
+	[XTCP_MIB_PMTUREDUCED]		= "PMTUReduced",
 };
 
 /**

@@ -100,9 +100,10 @@ static u32 xtcp_clamp_to_user_timeout(struct sock *sk, u32 ms)
 	return clamp_t(s64, left, 1, ms);
 }
 
+/* The error: what an ICMP message said meanwhile, if anything (icmp.c). */
 static void xtcp_give_up(struct sock *sk, bool send_rst)
 {
-	xtcp_abort(sk, ETIMEDOUT, send_rst);
+	xtcp_abort(sk, READ_ONCE(sk->sk_err_soft) ?: ETIMEDOUT, send_rst);
 }
 
 /*
@@ -378,6 +379,10 @@ void xtcp_release_cb(struct sock *sk)
 			  XTCP_PENDING_MISC, xtcp_misc_expired);
 	xtcp_run_deferred(sk, XTCP_DEFER_DELACK, &xs->delack_timer,
 			  XTCP_PENDING_DELACK, xtcp_delack_expired);
+	if (test_and_clear_bit(XTCP_DEFER_MTU, &xs->deferred)) {
+		xtcp_mtu_reduced(sk);
+		__sock_put(sk);
+	}
 }
 
 /**

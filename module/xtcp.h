@@ -18,6 +18,7 @@
  *   offload.c   GSO: cutting super-segments for devices that cannot
  *               take them whole
  *   gro.c       GRO: merging in-order segments before the handler
+ *   icmp.c      ICMP errors: PMTU, unreachables, redirects
  *   sockopt.c   setsockopt/getsockopt at SOL_XTCP, XTCP_INFO
  *   timewait.c  the TIME_WAIT object and its 2MSL hrtimer
  *   state.c     the state transition table; xtcp_done()
@@ -68,6 +69,7 @@ enum {
 	XTCP_DEFER_RTX,		/* retransmission or persist timer */
 	XTCP_DEFER_MISC,	/* keepalive or FIN_WAIT_2 timer */
 	XTCP_DEFER_DELACK,	/* delayed-ACK timer */
+	XTCP_DEFER_MTU,		/* an ICMP "fragmentation needed" (icmp.c) */
 };
 
 /**
@@ -267,6 +269,7 @@ static inline bool xtcp_ofo_empty(const struct xtcp_ofo *q)
  * @delack_timer: delayed-ACK timer.
  * @pending: which timers are armed and still wanted (timer.c).
  * @deferred: XTCP_DEFER_* bits; set with the socket spinlock held.
+ * @mtu_info: the next-hop MTU of the last "fragmentation needed".
  * @accept_lock: listener: protects @accept_q, @req_q, @synq_len, and
  *	the @in_acceptq of children.  Taken after a child's socket lock.
  * @accept_q: listener: children, in order; SYN_RECV only for the
@@ -352,6 +355,7 @@ struct xtcp_sock {
 	struct hrtimer delack_timer;
 	unsigned long pending;
 	unsigned long deferred;
+	u32 mtu_info;
 
 	spinlock_t accept_lock;	/* see above */
 	struct list_head accept_q;
@@ -368,6 +372,8 @@ struct xtcp_sock {
 };
 
 /* State bits, to test a state against a set: (1 << state) & (A | B). */
+#define XTCPF_CLOSE		BIT(XTCP_CLOSE)
+#define XTCPF_LISTEN		BIT(XTCP_LISTEN)
 #define XTCPF_ESTABLISHED	BIT(XTCP_ESTABLISHED)
 #define XTCPF_FIN_WAIT1		BIT(XTCP_FIN_WAIT1)
 #define XTCPF_FIN_WAIT2		BIT(XTCP_FIN_WAIT2)
@@ -455,6 +461,8 @@ enum xtcp_mib_field {
 	XTCP_MIB_PAWSESTAB,
 	XTCP_MIB_TSOPTMISSING,
 	XTCP_MIB_ACKSKIPPEDPAWS,
+	XTCP_MIB_OUTOFWINDOWICMPS,
+	XTCP_MIB_PMTUREDUCED,
 	XTCP_MIB_MAX
 };
 
@@ -575,6 +583,7 @@ unsigned long xtcp_mib_read(const struct net *net, enum xtcp_mib_field field);
 extern const char *const xtcp_mib_names[XTCP_MIB_MAX];
 
 #define XTCP_DEFAULT_MSS	536	/* RFC 9293 §3.7.1 */
+#define XTCP_MIN_MSS		88	/* the least MSS we send or offer */
 
 /* Our TSval now: the millisecond clock plus the connection's offset. */
 static inline u32 xtcp_ts_now(const struct xtcp_ts *ts)
@@ -741,6 +750,10 @@ bool xtcp_ofo_drop_last(struct xtcp_ofo *q, u32 seq);
 #define XTCP_GSO_TYPE (SKB_GSO_TCPV4 | SKB_GSO_SCTP)
 int xtcp_offload_init(void);
 void xtcp_offload_exit(void);
+
+/* icmp.c */
+int xtcp_v4_err(struct sk_buff *icmp_skb, u32 info);
+void xtcp_mtu_reduced(struct sock *sk);
 
 /* gro.c */
 struct sk_buff *xtcp_gro_receive(struct list_head *head, struct sk_buff *skb);

@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ICMP errors (module/icmp.c), over a path of three namespaces made
+ * here: ia (198.51.100.1) - ir, a router - ib (203.0.113.1).
+ *
+ * - Path MTU: ir's side of the link to ib has an MTU of 1280 (ib's has
+ *   1500, so ib offers an MSS of 1460).  Segments of 1448
+ *   bytes from ia, with DF, are dropped there with "fragmentation
+ *   needed"; the transfer still arrives byte for byte, with the MSS
+ *   lowered to what 1280 allows.
+ * - An unreachable route at ir: connect() fails at once with the ICMP
+ *   error (EHOSTUNREACH), not after its SYN retries.
+ * - A forged "fragmentation needed" quoting a sequence number outside
+ *   [snd_una, snd_nxt] is counted and ignored; one inside is taken.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_ether.h>
+#include <netinet/ip.h>
+#include <netinet/ip_icmp.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "kselftest_harness.h"
+#include "conn_util.h"
+
+#define IA_IP "198.51.100.1"
+#define IB_IP "203.0.113.1"
+#define GONE_IP "203.0.113.99"	/* ir: unreachable */
+
+static const char *const topology_up =
+	"ip netns add ia && ip netns add ib && ip netns add ir && "
+	"ip link add ra netns ir type veth peer name ea netns ia && "
+	"ip link add rb netns ir type veth peer name eb netns ib && "
+	"ip -n ia addr add 198.51.100.1/24 dev ea && "
+	"ip -n ir addr add 198.51.100.2/24 dev ra && "
+	"ip -n ir addr add 203.0.113.2/24 dev rb && "
+	"ip -n ib addr add 203.0.113.1/24 dev eb && "
+	"ip -n ir link set rb mtu 1280 && "
+	"for n in ia ib ir; do ip -n $n link set lo up; done && "
+	"ip -n ia link set ea up && ip -n ib link set eb up && "
+	"ip -n ir link set ra up && ip -n ir link set rb up && "
+	"ip -n ia route add default via 198.51.100.2 && "
+	"ip -n ib route add default via 203.0.113.2 && "
+	"ip -n ir route add unreachable 203.0.113.99/32 && "
+	"ip netns exec ir sysctl -qw net.ipv4.ip_forward=1";
+
+static const char *const topology_down =
+	"ip netns del ia 2>/dev/null; ip netns del ib 2>/dev/null; "
+	"ip netns del ir 2>/dev/null; true";
+
+static int debug_kernel(void)
+{
+	const char *k = getenv("XTCP_KERNEL");
+
+	return k && !strcmp(k, "debug");
+}
+
+static struct xtcp_info info_of(int fd)
+{
+	struct xtcp_info info;
+	socklen_t len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	getsockopt(fd, SOL_XTCP, XTCP_INFO, &info, &len);
+	return info;
+}
+
+/* An AF_XTCP socket in @ns connected to @ip:@port, or -1. */
+static int dial_in(const char *ns, const char *ip, unsigned short port)
+{
+	int s = socket_in(ns, 0);
+
+	if (s >= 0 && connect_to(s, ip, port)) {
+		close(s);
+		return -1;
+	}
+	return s;
+}
+
+static int listen_in(const char *ns, const char *ip, unsigned short port)
+{
+	int s = socket_in(ns, 0), one = 1;
+
+	if (s < 0)
+		return -1;
+	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (xtcp_bind(s, ip, port) || listen(s, 4)) {
+		close(s);
+		return -1;
+	}
+	return s;
+}
+
+struct sender {
+	int fd;
+	size_t len;
+	ssize_t ret;
+};
+
+static void *send_thread(void *arg)
+{
+	struct sender *s = arg;
+	char *buf = malloc(s->len);
+
+	s->ret = -1;
+	if (!buf)
+		return NULL;
+	fill(buf, s->len, 11);
+	s->ret = send_all(s->fd, buf, s->len);
+	free(buf);
+	return NULL;
+}
+
+FIXTURE(path)
+{
+	int l, cli, srv;
+};
+
+FIXTURE_SETUP(path)
+{
+	self->l = self->cli = self->srv = -1;
+	system(topology_down);
+	ASSERT_EQ(0, system(topology_up));
+}
+
+FIXTURE_TEARDOWN(path)
+{
+	if (self->cli >= 0)
+		close(self->cli);
+	if (self->srv >= 0)
+		close(self->srv);
+	if (self->l >= 0)
+		close(self->l);
+	system(topology_down);
+}
+
+TEST_F_TIMEOUT(path, smaller_mtu_on_the_path_lowers_the_mss, 300)
+{
+	size_t len = debug_kernel() ? 256 << 10 : 2 << 20;
+	long reduced = ns_counter("ia", "PMTUReduced");
+	struct timeval tv = { .tv_sec = 60 };
+	char *want = malloc(len), *got = malloc(len);
+	struct sender s = { .len = len };
+	struct xtcp_info info;
+	pthread_t t;
+
+	ASSERT_TRUE(want && got);
+	self->l = listen_in("ib", IB_IP, 7701);
+	ASSERT_LE(0, self->l);
+	self->cli = dial_in("ia", IB_IP, 7701);
+	ASSERT_LE(0, self->cli);
+	self->srv = accept(self->l, NULL, NULL);
+	ASSERT_LE(0, self->srv);
+	/* ia's link has 1500: it starts with 1448-byte segments. */
+	EXPECT_EQ(1448, info_of(self->cli).snd_mss);
+	/* A stall would otherwise hang the test. */
+	ASSERT_EQ(0, setsockopt(self->srv, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
+
+	s.fd = self->cli;
+	fill(want, len, 11);
+	ASSERT_EQ(0, pthread_create(&t, NULL, send_thread, &s));
+	EXPECT_EQ((ssize_t)len, recv_all(self->srv, got, len));
+	pthread_join(t, NULL);
+	EXPECT_EQ((ssize_t)len, s.ret);
+	EXPECT_EQ(0, memcmp(want, got, len));
+
+	info = info_of(self->cli);
+	TH_LOG("snd_mss %u, retransmitted %llu", info.snd_mss,
+	       (unsigned long long)info.total_retrans);
+	/* 1280 - 20 (IP) - 20 (header) - 12 (timestamps). */
+	EXPECT_EQ(1228, info.snd_mss);
+	EXPECT_GT(ns_counter("ia", "PMTUReduced"), reduced);
+	free(want);
+	free(got);
+}
+
+TEST_F_TIMEOUT(path, unreachable_route_fails_connect_at_once, 120)
+{
+	struct pollfd p = { .events = POLLOUT };
+	socklen_t elen = sizeof(int);
+	int err = 0;
+
+	self->cli = socket_in("ia", SOCK_NONBLOCK);
+	ASSERT_LE(0, self->cli);
+	ASSERT_EQ(-EINPROGRESS, connect_to(self->cli, GONE_IP, 7702));
+	p.fd = self->cli;
+	/* Without the ICMP error this would be ETIMEDOUT, minutes later. */
+	ASSERT_EQ(1, poll(&p, 1, 20000));
+	ASSERT_EQ(0, getsockopt(self->cli, SOL_SOCKET, SO_ERROR, &err, &elen));
+	EXPECT_EQ(EHOSTUNREACH, err);
+	EXPECT_STREQ("", proc_state("ia", 0, 7702));
+}
+
+static unsigned short csum16(const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	unsigned long sum = 0;
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += (p[i] << 8) | p[i + 1];
+	if (len & 1)
+		sum += p[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons(~sum & 0xffff);
+}
+
+/*
+ * A "fragmentation needed, MTU @mtu" to ia from ir, quoting a segment
+ * of @cli's connection with sequence number @seq.
+ */
+static int forge_frag_needed(int cli, unsigned int seq, unsigned short mtu)
+{
+	struct sockaddr_in local, peer, to = { .sin_family = AF_INET };
+	socklen_t alen = sizeof(local);
+	unsigned char msg[8 + 20 + 8] = { 0 };
+	struct icmphdr *icmp = (struct icmphdr *)msg;
+	struct iphdr *ip = (struct iphdr *)(msg + 8);
+	unsigned char *th = msg + 28;
+	int self_ns = open("/proc/thread-self/ns/net", O_RDONLY), s = -1;
+	ssize_t n = -1;
+
+	if (getsockname(cli, (struct sockaddr *)&local, &alen))
+		return -1;
+	alen = sizeof(peer);
+	if (getpeername(cli, (struct sockaddr *)&peer, &alen))
+		return -1;
+	icmp->type = ICMP_DEST_UNREACH;
+	icmp->code = ICMP_FRAG_NEEDED;
+	icmp->un.frag.mtu = htons(mtu);
+	ip->version = 4;
+	ip->ihl = 5;
+	ip->tot_len = htons(1500);
+	ip->frag_off = htons(IP_DF);
+	ip->ttl = 63;
+	ip->protocol = 253;
+	ip->saddr = local.sin_addr.s_addr;
+	ip->daddr = peer.sin_addr.s_addr;
+	ip->check = csum16(ip, 20);
+	memcpy(th, &local.sin_port, 2);
+	memcpy(th + 2, &peer.sin_port, 2);
+	seq = htonl(seq);
+	memcpy(th + 4, &seq, 4);
+	icmp->checksum = csum16(msg, sizeof(msg));
+	to.sin_addr = local.sin_addr;
+	if (self_ns < 0)
+		return -1;
+	if (!ns_enter("ir")) {
+		s = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+		if (s >= 0)
+			n = sendto(s, msg, sizeof(msg), 0, (struct sockaddr *)&to, sizeof(to));
+		if (s >= 0)
+			close(s);
+	}
+	setns(self_ns, CLONE_NEWNET);
+	close(self_ns);
+	return n == sizeof(msg) ? 0 : -1;
+}
+
+TEST_F_TIMEOUT(path, forged_frag_needed_must_quote_a_sequence_in_flight, 120)
+{
+	long oow = ns_counter("ia", "OutOfWindowIcmps");
+	long reduced = ns_counter("ia", "PMTUReduced");
+	unsigned char syn[64];
+	unsigned int isn;
+	char c = 'x';
+	int cap;
+
+	/* ia's SYN, seen at ib, gives the ISN; one byte sent makes snd_nxt isn + 2. */
+	{
+		int self_ns = open("/proc/thread-self/ns/net", O_RDONLY);
+
+		ASSERT_EQ(0, ns_enter("ib"));
+		cap = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK, htons(ETH_P_IP));
+		setns(self_ns, CLONE_NEWNET);
+		close(self_ns);
+	}
+	ASSERT_LE(0, cap);
+	self->l = listen_in("ib", IB_IP, 7703);
+	ASSERT_LE(0, self->l);
+	self->cli = dial_in("ia", IB_IP, 7703);
+	ASSERT_LE(0, self->cli);
+	self->srv = accept(self->l, NULL, NULL);
+	ASSERT_LE(0, self->srv);
+	for (;;) {
+		struct iphdr *ip = (struct iphdr *)syn;
+		ssize_t n = recv(cap, syn, sizeof(syn), 0);
+
+		ASSERT_LT(0, n);
+		if (ip->protocol == 253 && (syn[ip->ihl * 4 + 13] & 0x12) == 0x02) {
+			memcpy(&isn, syn + ip->ihl * 4 + 4, 4);
+			isn = ntohl(isn);
+			break;
+		}
+	}
+	close(cap);
+	ASSERT_EQ(1, send(self->cli, &c, 1, 0));
+	ASSERT_EQ(1, recv(self->srv, &c, 1, 0));
+	usleep(100000);
+
+	/* Far outside [snd_una, snd_nxt] = [isn + 2, isn + 2]. */
+	ASSERT_EQ(0, forge_frag_needed(self->cli, isn + 100000, 1000));
+	usleep(200000);
+	EXPECT_EQ(oow + 1, ns_counter("ia", "OutOfWindowIcmps"));
+	EXPECT_EQ(reduced, ns_counter("ia", "PMTUReduced"));
+	EXPECT_EQ(1448, info_of(self->cli).snd_mss);
+
+	ASSERT_EQ(0, forge_frag_needed(self->cli, isn + 2, 1000));
+	usleep(200000);
+	EXPECT_EQ(oow + 1, ns_counter("ia", "OutOfWindowIcmps"));
+	EXPECT_EQ(reduced + 1, ns_counter("ia", "PMTUReduced"));
+	EXPECT_EQ(1000 - 52, info_of(self->cli).snd_mss);
+}
+
+TEST_HARNESS_MAIN

@@ -12,10 +12,15 @@
  *   MSS follows, and what is in flight is sent again in segments that
  *   fit (the larger ones were dropped at the router).  Deferred to
  *   release_sock() when the user owns the socket.
- * - Other unreachables, time exceeded, parameter problem: in SYN_SENT
- *   the connect fails with the error (icmp_err_convert[]); otherwise it
- *   is a soft error (RFC 1122 §4.2.3.9), reported if the connection
- *   then times out, or at once with IP_RECVERR.
+ * - Other unreachables, time exceeded, parameter problem: the error
+ *   (icmp_err_convert[]) is soft (RFC 1122 §4.2.3.9): reported if the
+ *   connection then times out, or at once with IP_RECVERR.  Only a
+ *   hard one (protocol or port unreachable, administratively
+ *   prohibited: icmp_err_convert[].fatal) in SYN_SENT fails the
+ *   connect at once; in the synchronized states hard errors are soft
+ *   too (RFC 5927 §4.3: a blind attacker could otherwise reset
+ *   connections).  Linux TCP aborts SYN_SENT on soft errors as well;
+ *   RFC 1122 says it MUST NOT (Documentation/rfc-notes.rst).
  * - Redirect: the route follows it.  Source quench: ignored (RFC 6633).
  */
 #include <linux/icmp.h>
@@ -88,11 +93,10 @@ static void xtcp_frag_needed(struct sock *sk, u32 mtu)
 		sock_hold(sk);	/* put by xtcp_release_cb() */
 }
 
-/* An error (positive errno) about @sk's segments. */
-static void xtcp_icmp_error(struct sock *sk, int err)
+/* An error (positive errno, @hard or soft) about @sk's segments. */
+static void xtcp_icmp_error(struct sock *sk, int err, bool hard)
 {
-	if (sk->sk_state == XTCP_SYN_SENT) {
-		/* RFC 1122 says soft; connect() is better told now, as TCP. */
+	if (sk->sk_state == XTCP_SYN_SENT && hard) {
 		if (!sock_owned_by_user(sk))
 			xtcp_abort(sk, err, false);
 		else
@@ -114,6 +118,7 @@ static void xtcp_icmp_socket(struct sock *sk, struct sk_buff *icmp_skb,
 	const struct icmphdr *icmph = icmp_hdr(icmp_skb);
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct dst_entry *dst;
+	bool hard = false;
 	int err;
 
 	if ((1 << sk->sk_state) & (XTCPF_LISTEN | XTCPF_CLOSE))
@@ -138,6 +143,7 @@ static void xtcp_icmp_socket(struct sock *sk, struct sk_buff *icmp_skb,
 			return;
 		}
 		err = icmp_err_convert[icmph->code].errno;
+		hard = icmp_err_convert[icmph->code].fatal;
 		break;
 	case ICMP_TIME_EXCEEDED:
 		err = EHOSTUNREACH;
@@ -148,7 +154,7 @@ static void xtcp_icmp_socket(struct sock *sk, struct sk_buff *icmp_skb,
 	default:	/* source quench (RFC 6633) and the rest */
 		return;
 	}
-	xtcp_icmp_error(sk, err);
+	xtcp_icmp_error(sk, err, hard);
 }
 
 /**

@@ -856,6 +856,7 @@ static void xtcp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 
 	if (th->ack) {
 		xs->snd_una = ack;
+		WRITE_ONCE(sk->sk_err_soft, 0);	/* an ICMP error of a lost SYN */
 		xtcp_handshake_rtt(sk, &opts);
 		xtcp_timer_ack_progress(sk);
 		xtcp_transition(sk, XTCP_EV_RCV_SYNACK);

@@ -8,8 +8,11 @@
  *   bytes from ia, with DF, are dropped there with "fragmentation
  *   needed"; the transfer still arrives byte for byte, with the MSS
  *   lowered to what 1280 allows.
- * - An unreachable route at ir: connect() fails at once with the ICMP
- *   error (EHOSTUNREACH), not after its SYN retries.
+ * - A prohibit route at ir (a hard error, "administratively
+ *   prohibited"): connect() fails at once with EHOSTUNREACH.  An
+ *   unreachable route (host unreachable, a soft error, RFC 1122): the
+ *   SYN retries run out, and connect() fails with EHOSTUNREACH, not
+ *   ETIMEDOUT.
  * - A forged "fragmentation needed" quoting a sequence number outside
  *   [snd_una, snd_nxt] is counted and ignored; one inside is taken.
  */
@@ -30,6 +33,7 @@
 #define IA_IP "198.51.100.1"
 #define IB_IP "203.0.113.1"
 #define GONE_IP "203.0.113.99"	/* ir: unreachable */
+#define BANNED_IP "203.0.113.98"	/* ir: prohibit */
 
 static const char *const topology_up =
 	"ip netns add ia && ip netns add ib && ip netns add ir && "
@@ -46,6 +50,7 @@ static const char *const topology_up =
 	"ip -n ia route add default via 198.51.100.2 && "
 	"ip -n ib route add default via 203.0.113.2 && "
 	"ip -n ir route add unreachable 203.0.113.99/32 && "
+	"ip -n ir route add prohibit 203.0.113.98/32 && "
 	"ip netns exec ir sysctl -qw net.ipv4.ip_forward=1";
 
 static const char *const topology_down =
@@ -178,21 +183,44 @@ TEST_F_TIMEOUT(path, smaller_mtu_on_the_path_lowers_the_mss, 300)
 	free(got);
 }
 
-TEST_F_TIMEOUT(path, unreachable_route_fails_connect_at_once, 120)
+/* A non-blocking connect from ia to @ip: the error poll() ends it with. */
+static int connect_error(const char *ip, unsigned short port, int ms)
 {
+	int s = socket_in("ia", SOCK_NONBLOCK), err = -1;
 	struct pollfd p = { .events = POLLOUT };
-	socklen_t elen = sizeof(int);
-	int err = 0;
+	socklen_t elen = sizeof(err);
 
-	self->cli = socket_in("ia", SOCK_NONBLOCK);
-	ASSERT_LE(0, self->cli);
-	ASSERT_EQ(-EINPROGRESS, connect_to(self->cli, GONE_IP, 7702));
-	p.fd = self->cli;
+	if (s < 0)
+		return -1;
+	p.fd = s;
+	if (connect_to(s, ip, port) != -EINPROGRESS ||
+	    poll(&p, 1, ms) != 1 ||
+	    getsockopt(s, SOL_SOCKET, SO_ERROR, &err, &elen))
+		err = -1;
+	close(s);
+	return err;
+}
+
+TEST_F_TIMEOUT(path, hard_icmp_error_fails_connect_at_once, 120)
+{
+	double t0 = now_s();
+
 	/* Without the ICMP error this would be ETIMEDOUT, minutes later. */
-	ASSERT_EQ(1, poll(&p, 1, 20000));
-	ASSERT_EQ(0, getsockopt(self->cli, SOL_SOCKET, SO_ERROR, &err, &elen));
-	EXPECT_EQ(EHOSTUNREACH, err);
-	EXPECT_STREQ("", proc_state("ia", 0, 7702));
+	EXPECT_EQ(EHOSTUNREACH, connect_error(BANNED_IP, 7702, 20000));
+	TH_LOG("failed after %.2f s", now_s() - t0);
+	EXPECT_LT(now_s() - t0, 5.0);
+}
+
+TEST_F_TIMEOUT(path, soft_icmp_error_is_what_a_timeout_reports, 120)
+{
+	double t0 = now_s();
+
+	/* Two retries: SYNs at 0, 1 and 3 s, giving up at 7 s. */
+	ASSERT_EQ(0, ns_sysctl("ia", "syn_retries", "2"));
+	EXPECT_EQ(EHOSTUNREACH, connect_error(GONE_IP, 7704, 30000));
+	TH_LOG("failed after %.2f s", now_s() - t0);
+	/* It kept trying: RFC 1122 says a soft error must not abort. */
+	EXPECT_GT(now_s() - t0, 5.0);
 }
 
 static unsigned short csum16(const void *data, size_t len)

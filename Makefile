@@ -11,6 +11,8 @@
 #                        round after round for DURATION seconds (default
 #                        one round); XTCP_SOAK_KERNEL=6.12|debug
 #   make bench           xtcp against the kernel's TCP, in one VM boot
+#   make profile         where a stream's time goes (perf, from Debian's
+#                        linux-perf), xtcp and TCP, 1 and 8 flows
 #   make fuzz DURATION=s the segment and syscall fuzzers on the debug
 #                        kernel (default: 1,000,000 segments + 300 s of
 #                        syscalls); XTCP_FUZZ_KERNEL=6.1|6.12
@@ -34,7 +36,7 @@ TOOLS := $(BUILD)/tools/xtcpcat $(BUILD)/tools/xtcp-xfer $(BUILD)/tools/xtcp-ben
 	 $(BUILD)/tools/xtcp-fuzz $(BUILD)/tools/xtcp-sysfuzz $(BUILD)/tools/xtcp-synflood \
 	 $(BUILD)/tools/xtcp-scale $(BUILD)/tools/xtcp-pkt
 
-.PHONY: all module clean modules-all lint check run selftests tools soak bench fuzz
+.PHONY: all module clean modules-all lint check run selftests tools soak bench fuzz profile
 
 all: module
 
@@ -90,6 +92,12 @@ bench:
 	$(MAKE) $(BUILD)/6.1/xtcp.ko tools
 	scripts/vm 6.1 $(BUILD)/bench scripts/guest-bench; rc=$$?; \
 		cat $(BUILD)/bench/output.txt; exit $$rc
+
+profile:
+	@if [ "$$(id -u)" = 0 ]; then scripts/setup; else sudo scripts/setup; fi
+	$(MAKE) $(BUILD)/6.1/xtcp.ko tools
+	scripts/vm 6.1 $(BUILD)/profile scripts/guest-profile; rc=$$?; \
+		cat $(BUILD)/profile/output.txt; exit $$rc
 
 FUZZ_KERNEL = $(or $(XTCP_FUZZ_KERNEL),debug)
 fuzz:

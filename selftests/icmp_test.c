@@ -35,23 +35,25 @@
 #define GONE_IP "203.0.113.99"	/* ir: unreachable */
 #define BANNED_IP "203.0.113.98"	/* ir: prohibit */
 
-static const char *const topology_up =
-	"ip netns add ia && ip netns add ib && ip netns add ir && "
-	"ip link add ra netns ir type veth peer name ea netns ia && "
-	"ip link add rb netns ir type veth peer name eb netns ib && "
-	"ip -n ia addr add 198.51.100.1/24 dev ea && "
-	"ip -n ir addr add 198.51.100.2/24 dev ra && "
-	"ip -n ir addr add 203.0.113.2/24 dev rb && "
-	"ip -n ib addr add 203.0.113.1/24 dev eb && "
-	"ip -n ir link set rb mtu 1280 && "
-	"for n in ia ib ir; do ip -n $n link set lo up; done && "
-	"ip -n ia link set ea up && ip -n ib link set eb up && "
-	"ip -n ir link set ra up && ip -n ir link set rb up && "
-	"ip -n ia route add default via 198.51.100.2 && "
-	"ip -n ib route add default via 203.0.113.2 && "
-	"ip -n ir route add unreachable 203.0.113.99/32 && "
-	"ip -n ir route add prohibit 203.0.113.98/32 && "
-	"ip netns exec ir sysctl -qw net.ipv4.ip_forward=1";
+/* The commands that make the path, one shell command each. */
+static const char *const topology_up[] = {
+	"ip netns add ia && ip netns add ib && ip netns add ir",
+	"ip link add ra netns ir type veth peer name ea netns ia",
+	"ip link add rb netns ir type veth peer name eb netns ib",
+	"ip -n ia addr add 198.51.100.1/24 dev ea",
+	"ip -n ir addr add 198.51.100.2/24 dev ra",
+	"ip -n ir addr add 203.0.113.2/24 dev rb",
+	"ip -n ib addr add 203.0.113.1/24 dev eb",
+	"ip -n ir link set rb mtu 1280",
+	"for n in ia ib ir; do ip -n $n link set lo up; done",
+	"ip -n ia link set ea up && ip -n ib link set eb up",
+	"ip -n ir link set ra up && ip -n ir link set rb up",
+	"ip -n ia route add default via 198.51.100.2",
+	"ip -n ib route add default via 203.0.113.2",
+	"ip -n ir route add unreachable 203.0.113.99/32",
+	"ip -n ir route add prohibit 203.0.113.98/32",
+	"ip netns exec ir sysctl -qw net.ipv4.ip_forward=1",
+};
 
 static const char *const topology_down =
 	"ip netns del ia 2>/dev/null; ip netns del ib 2>/dev/null; "
@@ -127,9 +129,19 @@ FIXTURE(path)
 
 FIXTURE_SETUP(path)
 {
-	self->l = self->cli = self->srv = -1;
+	unsigned int i;
+
+	self->l = -1;
+	self->cli = -1;
+	self->srv = -1;
 	system(topology_down);
-	ASSERT_EQ(0, system(topology_up));
+	for (i = 0; i < ARRAY_SIZE(topology_up); i++) {
+		const char *cmd = topology_up[i];
+
+		ASSERT_EQ(0, system(cmd)) {
+			TH_LOG("failed: %s", cmd);
+		}
+	}
 }
 
 FIXTURE_TEARDOWN(path)

@@ -56,17 +56,18 @@ static bool xtcp_gro_fixed_id(struct sk_buff *skb)
 
 /*
  * Move @skb's fragments to the end of @lp's, when its payload is all
- * in fragments and there is room.  Return: the truesize moved, or -1.
+ * in fragments and there is room.  Return: whether they moved; then
+ * *@delta is the truesize that went with them.
  */
-static int xtcp_gro_move_frags(struct sk_buff *lp, struct sk_buff *skb,
-			       unsigned int offset)
+static bool xtcp_gro_move_frags(struct sk_buff *lp, struct sk_buff *skb,
+				unsigned int offset, unsigned int *delta)
 {
 	struct skb_shared_info *to = skb_shinfo(lp), *from = skb_shinfo(skb);
 	unsigned int headlen = skb_headlen(skb), truesize;
 	int i, n = from->nr_frags;
 
 	if (headlen > offset || !n || to->nr_frags + n > MAX_SKB_FRAGS)
-		return -1;
+		return false;
 	for (i = 0; i < n; i++)
 		to->frags[to->nr_frags + i] = from->frags[i];
 	/* The headers that were in the first fragment are not payload. */
@@ -75,14 +76,18 @@ static int xtcp_gro_move_frags(struct sk_buff *lp, struct sk_buff *skb,
 	to->nr_frags += n;
 	from->nr_frags = 0;
 
-	/* What stays with @skb: its head and the sk_buff. */
-	truesize = SKB_TRUESIZE(skb_end_offset(skb));
-	i = skb->truesize - truesize;
+	/*
+	 * What stays with @skb: its head and the sk_buff.  A sender may
+	 * have kept a truesize below that (skb_unclone_keeptruesize());
+	 * then the fragments take none.
+	 */
+	truesize = min(skb->truesize, SKB_TRUESIZE(skb_end_offset(skb)));
+	*delta = skb->truesize - truesize;
 	skb->truesize = truesize;
 	skb->len -= skb->data_len;
 	skb->data_len = 0;
 	NAPI_GRO_CB(skb)->free = NAPI_GRO_FREE;
-	return i;
+	return true;
 }
 
 /*
@@ -97,7 +102,7 @@ static int xtcp_gro_merge(struct sk_buff *p, struct sk_buff *skb)
 {
 	unsigned int offset = skb_gro_offset(skb), len = skb_gro_len(skb);
 	struct sk_buff *lp = NAPI_GRO_CB(p)->last;
-	int delta;
+	unsigned int delta;
 
 	if (p->pp_recycle != skb->pp_recycle || skb_zcopy(p) || skb_zcopy(skb))
 		return -ETOOMANYREFS;
@@ -107,8 +112,7 @@ static int xtcp_gro_merge(struct sk_buff *p, struct sk_buff *skb)
 	    NAPI_GRO_CB(skb)->flush)
 		return -E2BIG;
 
-	delta = xtcp_gro_move_frags(lp, skb, offset);
-	if (delta < 0) {
+	if (!xtcp_gro_move_frags(lp, skb, offset, &delta)) {
 		unsigned int headlen = skb_headlen(skb);
 
 		/* Ownership, if any, passes to the merged packet. */

@@ -334,6 +334,17 @@ static void xtcp_cong_dupack(struct sock *sk)
  */
 static bool xtcp_rcv_tail_writable(struct sk_buff *tail, struct sk_buff *skb)
 {
+	/*
+	 * skb_try_coalesce() moves truesize with the payload and warns
+	 * when there is less than the payload to move: a sender's clone
+	 * can carry a truesize kept below its buffers
+	 * (skb_unclone_keeptruesize()).  Such an skb is queued as it is.
+	 */
+	unsigned int head = skb_headlen(skb) ? SKB_DATA_ALIGN(sizeof(struct sk_buff)) :
+				SKB_TRUESIZE(skb_end_offset(skb));
+
+	if (skb->truesize < head + skb->len)
+		return false;
 	if (!skb_cloned(tail))
 		return true;
 	if (skb_has_frag_list(tail) || skb_has_frag_list(skb) ||

@@ -21,7 +21,7 @@
 
 #define CLIENT_IP "192.0.2.1"
 #define SERVER_IP "192.0.2.2"
-#define NOHOST_IP "192.0.2.99"	/* no such neighbour: packets vanish */
+#define NOHOST_IP "192.0.2.99"	/* a neighbour that never answers: packets vanish */
 
 static inline int ns_enter(const char *ns)
 {

@@ -222,11 +222,13 @@ TEST_F_TIMEOUT(net, info_and_window_scaling, 300)
 	EXPECT_GE(a.rto, 200000);		/* the RFC 6298 floor, 200 ms */
 	/*
 	 * No loss on this link: the window only grew.  (The debug kernel
-	 * can stall past a 200 ms RTO under emulation: not checked there.)
+	 * can stall past a 200 ms RTO under emulation, and a timeout
+	 * restarts the window from one segment: not checked there.)
 	 */
-	EXPECT_GE(a.snd_cwnd, 10);
-	if (!debug_kernel())
+	if (!debug_kernel()) {
+		EXPECT_GE(a.snd_cwnd, 10);
 		EXPECT_EQ(0, a.total_retrans);
+	}
 	if (a.total_retrans)
 		TH_LOG("retrans %llu: fast %ld timeouts %ld drops: rcvq %ld ofo %ld backlog %ld",
 		       (unsigned long long)a.total_retrans, ns_counter("xa", "FastRetransmits"),

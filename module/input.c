@@ -234,8 +234,9 @@ static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u32 tsecr)
 						NULL : skb->next;
 			if (sent) {
 				xs->packets_out -= cb->pcount;
+				xtcp_tag_account(xs, cb->sacked, -cb->pcount);
 				acked += cb->pcount;
-				if (!cb->retrans) {
+				if (!cb->retrans && !(cb->sacked & XTCP_TAG_SACKED)) {
 					sample = now - cb->tx_us;
 					have_sample = true;
 				}
@@ -251,9 +252,10 @@ static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u32 tsecr)
 
 			if (left < cb->pcount) {
 				xs->packets_out -= cb->pcount - left;
+				xtcp_tag_account(xs, cb->sacked, left - cb->pcount);
 				acked += cb->pcount - left;
 				cb->pcount = left;
-				if (!cb->retrans) {
+				if (!cb->retrans && !(cb->sacked & XTCP_TAG_SACKED)) {
 					sample = now - cb->tx_us;
 					have_sample = true;
 				}
@@ -276,6 +278,52 @@ static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u32 tsecr)
 	return acked;
 }
 
+/*
+ * Fast retransmit (RFC 5681 §3.2): NewReno resends the oldest segment
+ * and inflates cwnd by the three that left; with SACK (RFC 6675 §5)
+ * cwnd is ssthresh, the oldest segment goes at once whatever the pipe,
+ * then every lost segment as the pipe allows.
+ */
+static void xtcp_enter_recovery(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct net *net = sock_net(sk);
+
+	xs->high_seq = xs->snd_nxt;
+	xs->ca_state = XTCP_CA_RECOVERY;
+	xtcp_cc_enter_recovery(&xs->cc, xs->packets_out);
+	XTCP_INC_STATS(net, XTCP_MIB_FASTRETRANSMITS);
+	xs->stats.fast_retrans++;
+	if (!xs->sack_ok) {
+		xtcp_retransmit_head(sk);
+		return;
+	}
+	XTCP_INC_STATS(net, XTCP_MIB_SACKRECOVERY);
+	xs->cc.cwnd = xs->cc.ssthresh;
+	xtcp_sack_mark_lost(sk, true);
+	xtcp_sack_retransmit(sk, true);
+}
+
+/*
+ * After an ACK's SACK blocks were taken in: DupThresh segments SACKed
+ * start recovery even without three duplicate ACKs (RFC 6675 §5: a
+ * window update or data can hide them); in recovery the holes now known
+ * lost go again.
+ */
+static void xtcp_sack_recover(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xs->ca_state == XTCP_CA_OPEN && xs->sacked_out >= XTCP_DUPTHRESH) {
+		xtcp_enter_recovery(sk);
+		return;
+	}
+	if (xs->ca_state != XTCP_CA_RECOVERY)
+		return;
+	xtcp_sack_mark_lost(sk, false);
+	xtcp_sack_retransmit(sk, false);
+}
+
 /* An ACK that covered new data: grow the window, or work recovery. */
 static void xtcp_cong_ack(struct sock *sk, u32 ack, u32 acked)
 {
@@ -287,6 +335,10 @@ static void xtcp_cong_ack(struct sock *sk, u32 ack, u32 acked)
 		if (!xtcp_seq_before(ack, xs->high_seq)) {
 			xtcp_cc_exit_recovery(&xs->cc, xs->packets_out);
 			xs->ca_state = XTCP_CA_OPEN;
+		} else if (xs->sack_ok) {
+			/* The oldest hole was sent before what came back. */
+			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_PARTIALACKS);
+			xtcp_sack_mark_lost(sk, true);
 		} else {
 			/* RFC 6582 §3.2 step 3: the next hole is lost too. */
 			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_PARTIALACKS);
@@ -310,18 +362,16 @@ static void xtcp_cong_dupack(struct sock *sk)
 	if (xs->dupacks < 255)
 		xs->dupacks++;
 	if (xs->ca_state == XTCP_CA_RECOVERY) {
-		/* Each one says a segment has left the network. */
-		xs->cc.cwnd = min(xs->cc.cwnd + 1, XTCP_MAX_CWND);
+		/* Each one says a segment has left the network (with SACK
+		 * the pipe says so already).
+		 */
+		if (!xs->sack_ok)
+			xs->cc.cwnd = min(xs->cc.cwnd + 1, XTCP_MAX_CWND);
 		return;
 	}
 	if (xs->dupacks != 3 || xs->ca_state != XTCP_CA_OPEN)
 		return;
-	xs->high_seq = xs->snd_nxt;
-	xs->ca_state = XTCP_CA_RECOVERY;
-	xtcp_cc_enter_recovery(&xs->cc, xs->packets_out);
-	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_FASTRETRANSMITS);
-	xs->stats.fast_retrans++;
-	xtcp_retransmit_head(sk);
+	xtcp_enter_recovery(sk);
 }
 
 /*
@@ -400,6 +450,21 @@ static bool xtcp_ofo_drain(struct sock *sk)
 	return fin;
 }
 
+/* The SACK blocks after the out-of-order queue lost entries or moved. */
+static void xtcp_sack_rcv_held(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xs->sack_ok)
+		return;
+	if (xtcp_ofo_empty(&xs->ofo))
+		xs->sack_rcv.num = 0;
+	else
+		xtcp_sack_rcv_clip(&xs->sack_rcv,
+				   XTCP_SKB_CB(xs->ofo.last)->end_seq);
+	xtcp_sack_rcv_advance(&xs->sack_rcv, xs->rcv_nxt);
+}
+
 /* What the receive queues may hold: twice SO_RCVBUF (see below). */
 static int xtcp_rcv_budget(const struct sock *sk)
 {
@@ -460,6 +525,7 @@ static struct sk_buff *xtcp_rcv_charge(struct sock *sk, struct sk_buff *skb)
 			return NULL;
 		}
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OFOPRUNED);
+		xtcp_sack_rcv_held(sk);
 	}
 	return skb;
 }
@@ -487,6 +553,9 @@ static int xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 
 	if (!xtcp_seq_after(seq, xs->rcv_nxt))
 		off = xs->rcv_nxt - seq;
+	/* RFC 2883 §4.1.1: report what arrived again. */
+	if (off && xs->sack_ok)
+		xtcp_sack_rcv_dup(&xs->sack_rcv, seq, seq + min(off, len));
 	if (off >= len)
 		return 0;
 	/*
@@ -521,11 +590,17 @@ static int xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 	cb = XTCP_SKB_CB(skb);
 
 	if (xtcp_seq_after(cb->seq, xs->rcv_nxt)) {
+		u32 oseq = cb->seq, oend = cb->end_seq;
+
 		skb_set_owner_r(skb, sk);
 		if (xtcp_ofo_insert(&xs->ofo, skb)) {
 			XTCP_INC_STATS(net, XTCP_MIB_OFOQUEUED);
 			xs->stats.ofo_pkts++;
+		} else if (xs->sack_ok) {
+			xtcp_sack_rcv_dup(&xs->sack_rcv, oseq, oend);
 		}
+		if (xs->sack_ok)
+			xtcp_sack_rcv_ofo(&xs->sack_rcv, oseq, oend);
 		return XTCP_DATA_TAKEN | XTCP_DATA_OFO;
 	}
 	cb->flags &= ~TCPHDR_FIN;	/* the caller handles this one's FIN */
@@ -536,6 +611,7 @@ static int xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		ret |= XTCP_DATA_OFO;
 		if (xtcp_ofo_drain(sk))
 			ret |= XTCP_DATA_FIN;
+		xtcp_sack_rcv_held(sk);
 	}
 	if (!sock_flag(sk, SOCK_DEAD))
 		sk->sk_data_ready(sk);
@@ -700,13 +776,23 @@ static void xtcp_rcv_established(struct sock *sk, struct sk_buff *skb)
 			xtcp_send_synack(sk);
 		goto drop;
 	}
-	if (xs->ts.ok && !xtcp_ts_check(sk, skb, &opts))
-		goto drop;
+	if (xs->ts.ok) {
+		if (!xtcp_ts_check(sk, skb, &opts))
+			goto drop;
+	} else if (xs->sack_ok) {
+		xtcp_parse_options(th, &opts);
+	}
 	/* 1: is the sequence number acceptable? */
 	if (!simopen && !xtcp_seq_acceptable(xs->rcv_nxt,
 					     xs->rcv_wup + xs->rcv_wnd - xs->rcv_nxt,
 					     seq, end - seq)) {
 		XTCP_INC_STATS(net, XTCP_MIB_OUTOFWINDOW);
+		/* An old duplicate: report it (RFC 2883 §4.1.1). */
+		if (xs->sack_ok && has_data && !th->syn && !th->rst &&
+		    xtcp_seq_before(seq, xs->rcv_nxt))
+			xtcp_sack_rcv_dup(&xs->sack_rcv, seq,
+					  xtcp_seq_before(seq + xtcp_data_len(skb), xs->rcv_nxt) ?
+					  seq + xtcp_data_len(skb) : xs->rcv_nxt);
 		if (th->syn)
 			xtcp_send_challenge_ack(sk, skb);
 		else if (!th->rst &&
@@ -747,12 +833,21 @@ static void xtcp_rcv_established(struct sock *sk, struct sk_buff *skb)
 		xtcp_ts_store(&xs->ts, opts.tsval);
 	wnd = ntohs(th->window) << xs->snd_wscale;
 	if (xtcp_seq_after(ack, xs->snd_una)) {
-		xtcp_cong_ack(sk, ack, xtcp_clean_acked(sk, ack, opts.tsecr));
+		u32 acked = xtcp_clean_acked(sk, ack, opts.tsecr);
+
+		if (xs->sack_ok)
+			xtcp_sack_tag(sk, &opts, ack);
+		xtcp_cong_ack(sk, ack, acked);
 		xtcp_timer_ack_progress(sk);
-	} else if (ack == xs->snd_una && xs->packets_out && !has_data && !fin &&
-		   wnd == xs->snd_wnd) {
-		xtcp_cong_dupack(sk);
+	} else {
+		if (xs->sack_ok && opts.num_sacks)
+			xtcp_sack_tag(sk, &opts, ack);
+		if (ack == xs->snd_una && xs->packets_out && !has_data && !fin &&
+		    wnd == xs->snd_wnd)
+			xtcp_cong_dupack(sk);
 	}
+	if (xs->sack_ok)
+		xtcp_sack_recover(sk);
 	if (xtcp_seq_before(xs->snd_wl1, seq) ||
 	    (xs->snd_wl1 == seq && !xtcp_seq_before(ack, xs->snd_wl2))) {
 		xs->snd_wnd = wnd;
@@ -849,6 +944,7 @@ static void xtcp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 	else
 		xs->ts.ok = false;
 	xtcp_set_peer_mss(sk, opts.mss);
+	xs->sack_ok = xs->sack_ok && opts.sack_ok;
 	if (xs->wscale_ok && opts.wscale_ok) {
 		xs->snd_wscale = opts.wscale;
 	} else {

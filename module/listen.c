@@ -81,6 +81,7 @@ out:
  * @rcv_wscale: ours, with @wscale_ok.
  * @wscale_ok: both sides offered window scaling.
  * @ts: timestamps, if both sides offered them.
+ * @sack_ok: both sides offered SACK.
  */
 struct xtcp_syn_params {
 	u32 iss;
@@ -91,6 +92,7 @@ struct xtcp_syn_params {
 	u8 rcv_wscale;
 	bool wscale_ok;
 	struct xtcp_ts ts;
+	bool sack_ok;
 };
 
 /* Put a new child on the queue; with @req, in the request's place. */
@@ -147,6 +149,8 @@ static int xtcp_child_open(struct sock *lsk, struct sk_buff *skb,
 	if (xtcp_route(sk))
 		goto drop_child;
 	xs->ts = p->ts;
+	xs->sack_ok = p->sack_ok;
+	xtcp_sack_rcv_reset(&xs->sack_rcv);
 	xtcp_set_peer_mss(sk, p->peer_mss);
 	xs->wscale_ok = p->wscale_ok;
 	xs->snd_wscale = p->snd_wscale;
@@ -273,6 +277,7 @@ static bool xtcp_listen_req_ack(struct sock *lsk, struct sk_buff *skb)
 		.rcv_wscale = req->rcv_wscale,
 		.wscale_ok = req->wscale_ok,
 		.ts = req->ts,
+		.sack_ok = req->sack_ok,
 	};
 	if (xtcp_child_open(lsk, skb, &p, req))
 		XTCP_INC_STATS(net, XTCP_MIB_LISTENDROPS);

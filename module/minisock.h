@@ -79,6 +79,7 @@ struct xtcp_tw {
  * @snd_wscale: the peer's window scale, with @wscale_ok.
  * @rcv_wscale: ours, with @wscale_ok.
  * @wscale_ok: both sides offered window scaling.
+ * @sack_ok: the SYN offered SACK and we take it.
  * @ts: timestamps, if the SYN offered them and we take them: TS.Recent
  *	is the SYN's TSval.
  * @retrans: SYN-ACKs resent so far.
@@ -105,6 +106,7 @@ struct xtcp_req {
 	u8 snd_wscale;
 	u8 rcv_wscale;
 	bool wscale_ok;
+	bool sack_ok;
 	struct xtcp_ts ts;
 	u8 retrans;
 	u32 rto_ms;

@@ -61,6 +61,12 @@ const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_ACKSKIPPEDPAWS]	= "AckSkippedPAWS",
 	[XTCP_MIB_OUTOFWINDOWICMPS]	= "OutOfWindowIcmps",
 	[XTCP_MIB_PMTUREDUCED]		= "PMTUReduced",
+	[XTCP_MIB_SACKRECOVERY]		= "SACKRecovery",
+	[XTCP_MIB_SACKDISCARD]		= "SACKDiscard",
+	[XTCP_MIB_DSACKRECV]		= "DSACKRecv",
+	[XTCP_MIB_DSACKSENT]		= "DSACKSent",
+	[XTCP_MIB_SACKRENEGING]		= "SACKReneging",
+	[XTCP_MIB_SACKSPLITREFUSED]	= "SACKSplitRefused",
 };
 
 /**
@@ -152,6 +158,7 @@ static int __net_init xtcp_net_init(struct net *net)
 	xn->sysctl[XTCP_SYSCTL_MAX_TW_BUCKETS] = 262144;
 	xn->sysctl[XTCP_SYSCTL_SYNCOOKIES] = 1;
 	xn->sysctl[XTCP_SYSCTL_TIMESTAMPS] = 1;
+	xn->sysctl[XTCP_SYSCTL_SACK] = 1;
 	atomic_set(&xn->tw_count, 0);
 	xn->rmem[0] = 4096;
 	xn->rmem[1] = 262144;

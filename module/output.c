@@ -165,6 +165,25 @@ static void xtcp_csum_out(struct sock *sk, struct sk_buff *skb,
 }
 
 /*
+ * The SACK blocks of a segment without payload: only there, as every
+ * segment of a super-segment carries the same header, and the MSS has
+ * no room for them (an out-of-order segment draws a bare ACK at once,
+ * so the blocks go out when they change).  A D-SACK block goes once.
+ */
+static void xtcp_sack_options(struct sock *sk, struct xtcp_hdr_fields *f,
+			      struct xtcp_sack_block *out)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	f->num_sacks = xtcp_sack_rcv_fill(&xs->sack_rcv, out,
+					  xtcp_sacks_fit(f->ts_ok));
+	if (f->num_sacks && xs->sack_rcv.dsack) {
+		xs->sack_rcv.dsack = false;
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_DSACKSENT);
+	}
+}
+
+/*
  * Push the header onto @skb (payload only) and send it from @sk; a
  * payload of @pcount segments goes as one super-segment.
  */
@@ -175,18 +194,21 @@ static int xtcp_transmit(struct sock *sk, struct sk_buff *skb, u8 flags,
 	struct inet_sock *inet = inet_sk(sk);
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct net *net = sock_net(sk);
+	struct xtcp_sack_block sacks[XTCP_MAX_SACKS];
 	struct xtcp_hdr_fields f = {
 		.sport = inet->inet_sport,
 		.dport = inet->inet_dport,
 		.seq = seq,
 		.ack = (flags & TCPHDR_ACK) ? xs->rcv_nxt : 0,
 		.flags = flags,
+		.sacks = sacks,
 	};
 	struct tcphdr *th;
 	int err;
 
 	if (flags & TCPHDR_SYN) {
 		f.mss = xs->advmss;
+		f.sack_ok = xs->sack_ok;
 		f.wscale_ok = xs->wscale_ok;
 		f.wscale = xs->rcv_wscale;
 		f.window = xtcp_syn_window(sk);
@@ -199,6 +221,8 @@ static int xtcp_transmit(struct sock *sk, struct sk_buff *skb, u8 flags,
 		f.tsval = xtcp_ts_now(&xs->ts);
 		f.tsecr = xs->ts.recent;
 	}
+	if (xs->sack_ok && !skb->len && !(flags & (TCPHDR_SYN | TCPHDR_RST)))
+		xtcp_sack_options(sk, &f, sacks);
 	if (pcount > 1) {
 		shinfo->gso_size = xs->mss;
 		shinfo->gso_segs = pcount;
@@ -388,6 +412,7 @@ int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 		cb->pcount = xtcp_pcount(len, xs->mss);
 		tcb->pcount = xtcp_pcount(nlen, xs->mss);
 		xs->packets_out += cb->pcount + tcb->pcount - old;
+		xtcp_tag_account(xs, cb->sacked, cb->pcount + tcb->pcount - old);
 	}
 	__skb_queue_after(&sk->sk_write_queue, skb, tail);
 	return 0;
@@ -445,17 +470,26 @@ int xtcp_trim_head(struct sock *sk, struct sk_buff *skb, u32 len)
 	return 0;
 }
 
-/* Send @skb again at once, out of the send_head order. */
-static void xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
+/**
+ * xtcp_retransmit_skb() - send a sent skb again at once, out of the
+ *	send_head order.
+ * @sk: the socket, locked.
+ * @skb: the skb, before send_head.
+ *
+ * Return: 0, or a negative errno (nothing went out).
+ */
+int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	int err = xtcp_transmit_queued(sk, skb);
 
-	if (xtcp_transmit_queued(sk, skb))
-		return;
+	if (err)
+		return err;
 	XTCP_SKB_CB(skb)->retrans = 1;
 	xs->stats.total_retrans += XTCP_SKB_CB(skb)->pcount;
 	XTCP_ADD_STATS(sock_net(sk), XTCP_MIB_RETRANSSEGS,
 		       XTCP_SKB_CB(skb)->pcount);
+	return 0;
 }
 
 /**
@@ -573,12 +607,21 @@ void __xtcp_write_xmit(struct sock *sk, bool more)
 
 	while ((skb = xs->send_head)) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+		u32 pipe = xtcp_in_flight(xs);
 
-		if (xs->packets_out >= cwnd)
+		if (pipe >= cwnd)
 			break;
+		if (cb->sacked & XTCP_TAG_SACKED) {
+			/* Resending after a timeout: the peer holds this. */
+			cb->pcount = xtcp_pcount(skb->len, xs->mss);
+			xs->packets_out += cb->pcount;
+			xs->sacked_out += cb->pcount;
+			xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
+					NULL : skb->next;
+			continue;
+		}
 		if (skb->len) {
-			int limit = xtcp_send_limit(sk, skb, cwnd - xs->packets_out,
-						    more);
+			int limit = xtcp_send_limit(sk, skb, cwnd - pipe, more);
 
 			if (limit == XTCP_LIMIT_WINDOW) {
 				closed = true;
@@ -635,7 +678,8 @@ void xtcp_write_xmit(struct sock *sk)
  * @sk: the socket, locked.
  *
  * Without SACK nothing tells which later segments arrived, so all of
- * them count as lost (RFC 5681 §3.1 with RFC 6582): send_head goes back
+ * them count as lost (RFC 5681 §3.1 with RFC 6582); with it, those the
+ * peer SACKed are skipped (sack.c).  send_head goes back
  * to the oldest, and slow start from a window of one resends them as
  * ACKs return; the receiver's out-of-order queue acknowledges what it
  * holds in one jump.  snd_nxt stays the highest sequence number sent,
@@ -652,6 +696,7 @@ bool xtcp_retransmit_rewind(struct sock *sk)
 		return false;
 	xs->send_head = skb;
 	xs->packets_out = 0;
+	xtcp_sack_rewind(sk);
 	xtcp_write_xmit(sk);
 	return true;
 }
@@ -826,6 +871,7 @@ void xtcp_req_send_synack(const struct xtcp_req *req)
 		.mss = req->advmss,
 		.wscale = req->rcv_wscale,
 		.wscale_ok = req->wscale_ok,
+		.sack_ok = req->sack_ok,
 		.ts_ok = req->ts.ok,
 		.tsval = xtcp_ts_now(&req->ts),
 		.tsecr = req->ts.recent,

@@ -181,6 +181,7 @@ int xtcp_req_open(struct sock *lsk, const struct sk_buff *skb,
 		req->snd_wscale = opts->wscale;
 		req->rcv_wscale = xtcp_choose_wscale(lsk);
 	}
+	req->sack_ok = opts->sack_ok && xtcp_sysctl(net, XTCP_SYSCTL_SACK);
 	if (opts->ts_ok && xtcp_sysctl(net, XTCP_SYSCTL_TIMESTAMPS)) {
 		req->ts.ok = true;
 		req->ts.offset = get_random_u32();

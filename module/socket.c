@@ -159,9 +159,14 @@ void xtcp_write_queue_purge(struct sock *sk)
 {
 	struct sk_buff *skb;
 
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
 	while ((skb = __skb_dequeue(&sk->sk_write_queue)))
 		xtcp_wmem_free(sk, skb);
-	xtcp_sk(sk)->send_head = NULL;
+	xs->send_head = NULL;
+	xs->sacked_out = 0;
+	xs->lost_out = 0;
+	xs->retrans_out = 0;
 }
 
 /*
@@ -446,6 +451,7 @@ static int xtcp_v4_connect(struct sock *sk, const struct sockaddr_in *usin)
 	xtcp_sk(sk)->wscale_ok = xtcp_sysctl(net, XTCP_SYSCTL_WINDOW_SCALING);
 	xtcp_sk(sk)->rcv_wscale = xtcp_sk(sk)->wscale_ok ? xtcp_choose_wscale(sk) : 0;
 	xtcp_ts_offer(sk);
+	xtcp_sk(sk)->sack_ok = xtcp_sysctl(net, XTCP_SYSCTL_SACK);
 	xtcp_transition(sk, XTCP_EV_CONNECT);
 	XTCP_INC_STATS(net, XTCP_MIB_ACTIVEOPENS);
 	xtcp_send_syn(sk);
@@ -486,6 +492,8 @@ static void xtcp_reset_conn(struct sock *sk)
 	xs->wscale_ok = false;
 	xs->snd_wscale = 0;
 	xs->rcv_wscale = 0;
+	xs->sack_ok = false;
+	xtcp_sack_rcv_reset(&xs->sack_rcv);
 	memset(&xs->ts, 0, sizeof(xs->ts));
 	xs->advmss = XTCP_DEFAULT_MSS;
 	xs->mss = XTCP_DEFAULT_MSS;

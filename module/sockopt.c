@@ -150,6 +150,12 @@ void xtcp_get_info(struct sock *sk, struct xtcp_info *info)
 	}
 	if (xs->ts.ok)
 		info->options |= XTCP_INFO_OPT_TIMESTAMPS;
+	if (xs->sack_ok)
+		info->options |= XTCP_INFO_OPT_SACK;
+	info->sacked = xs->sacked_out;
+	info->lost = xs->lost_out;
+	info->retrans = xs->retrans_out;
+	info->dsack_dups = xs->stats.dsack_dups;
 	info->rto = xs->rto * USEC_PER_MSEC;
 	info->srtt = xs->rtt.srtt_us;
 	info->rttvar = xs->rtt.rttvar_us;

@@ -18,6 +18,7 @@
  *   keepalive_probes     unanswered probes before the drop (10)
  *   window_scaling       offer RFC 7323 window scaling (1)
  *   timestamps           offer RFC 7323 timestamps (1)
+ *   sack                 offer selective acknowledgments, RFC 2018 (1)
  *   invalid_ratelimit_ms least time between a socket's replies to
  *                        segments that do not belong (500; 0: no limit)
  *   challenge_ack_limit  challenge ACKs per second per namespace (1000)
@@ -162,6 +163,7 @@ static struct ctl_table xtcp_sysctl_template[] = {
 	XTCP_INT("max_tw_buckets", XTCP_SYSCTL_MAX_TW_BUCKETS, &xtcp_zero, &xtcp_int_max),
 	XTCP_INT("syncookies", XTCP_SYSCTL_SYNCOOKIES, &xtcp_zero, &xtcp_two),
 	XTCP_INT("timestamps", XTCP_SYSCTL_TIMESTAMPS, &xtcp_zero, &xtcp_one),
+	XTCP_INT("sack", XTCP_SYSCTL_SACK, &xtcp_zero, &xtcp_one),
 	XTCP_MEM("rmem", rmem),
 	XTCP_MEM("wmem", wmem),
 	{ }

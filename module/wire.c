@@ -60,6 +60,24 @@ __sum16 xtcp_csum(__be32 saddr, __be32 daddr, u8 proto, const void *seg,
 }
 EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_csum);
 
+/* The blocks of a SACK option at @p, @olen bytes long. */
+static void xtcp_parse_sacks(const u8 *p, u8 olen, struct xtcp_opts *opts)
+{
+	unsigned int i, n = (olen - TCPOLEN_SACK_BASE) / TCPOLEN_SACK_PERBLOCK;
+
+	if (olen < TCPOLEN_SACK_BASE + TCPOLEN_SACK_PERBLOCK ||
+	    (olen - TCPOLEN_SACK_BASE) % TCPOLEN_SACK_PERBLOCK ||
+	    n > XTCP_MAX_SACKS)
+		return;
+	for (i = 0; i < n; i++) {
+		const u8 *b = p + TCPOLEN_SACK_BASE + i * TCPOLEN_SACK_PERBLOCK;
+
+		opts->sacks[i].start = get_unaligned_be32(b);
+		opts->sacks[i].end = get_unaligned_be32(b + 4);
+	}
+	opts->num_sacks = n;
+}
+
 /**
  * xtcp_parse_options() - read the options of a segment that xtcp uses.
  * @th: the header; xtcp_hdr_check() has passed, so th->doff * 4 bytes
@@ -68,9 +86,11 @@ EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_csum);
  *
  * Unknown options are skipped by their length.  An option whose length
  * is below 2 or runs past the header ends the parse, as in Linux TCP:
- * what was read before it stands.  MSS and window scale count only on
- * a SYN; a shift above 14 is read as 14 (RFC 7323 §2.3).  Timestamps
- * count on any segment.
+ * what was read before it stands.  MSS, window scale and SACK-permitted
+ * count only on a SYN; a shift above 14 is read as 14 (RFC 7323 §2.3).
+ * Timestamps count on any segment, SACK blocks on any but a SYN; a SACK
+ * option whose length is not 2 plus a whole number of 8-byte blocks
+ * (one to four) is ignored, as in TCP.
  */
 void xtcp_parse_options(const struct tcphdr *th, struct xtcp_opts *opts)
 {
@@ -104,6 +124,10 @@ void xtcp_parse_options(const struct tcphdr *th, struct xtcp_opts *opts)
 			opts->tsval = get_unaligned_be32(p + 2);
 			opts->tsecr = get_unaligned_be32(p + 6);
 		}
+		if (kind == TCPOPT_SACK_PERM && olen == TCPOLEN_SACK_PERM && th->syn)
+			opts->sack_ok = true;
+		if (kind == TCPOPT_SACK && !th->syn)
+			xtcp_parse_sacks(p, olen, opts);
 		p += olen;
 		len -= olen;
 	}
@@ -111,17 +135,41 @@ void xtcp_parse_options(const struct tcphdr *th, struct xtcp_opts *opts)
 EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_parse_options);
 
 /**
+ * xtcp_sacks_fit() - how many SACK blocks fit beside the options every
+ *	segment carries.
+ * @ts_ok: the segments carry timestamps.
+ *
+ * Forty bytes of options, less 12 for timestamps, less 4 for two NOPs
+ * and the SACK option's kind and length: 3 blocks with timestamps, 4
+ * without (RFC 2018 §3).
+ *
+ * Return: the number of blocks.
+ */
+unsigned int xtcp_sacks_fit(bool ts_ok)
+{
+	unsigned int room = MAX_TCP_OPTION_SPACE - TCPOLEN_SACK_BASE_ALIGNED -
+			    (ts_ok ? TCPOLEN_TSTAMP_ALIGNED : 0);
+
+	return min_t(unsigned int, room / TCPOLEN_SACK_PERBLOCK, XTCP_MAX_SACKS);
+}
+EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_sacks_fit);
+
+/**
  * xtcp_header_len() - the header length xtcp_build_header() writes.
  * @f: the field values.
  *
- * Return: 20 bytes, plus 4 for MSS, 12 for timestamps (with two NOPs)
- * and 4 for NOP and window scale.
+ * Return: 20 bytes, plus 4 for MSS, 12 for timestamps (with two NOPs,
+ * or with SACK-permitted in their place), 4 for SACK-permitted without
+ * timestamps, 4 for NOP and window scale, and 4 plus 8 a block for SACK.
  */
 unsigned int xtcp_header_len(const struct xtcp_hdr_fields *f)
 {
 	return sizeof(struct tcphdr) + (f->mss ? TCPOLEN_MSS : 0) +
 	       (f->ts_ok ? TCPOLEN_TSTAMP_ALIGNED : 0) +
-	       (f->wscale_ok ? TCPOLEN_WINDOW + 1 : 0);
+	       (f->sack_ok && !f->ts_ok ? TCPOLEN_SACKPERM_ALIGNED : 0) +
+	       (f->wscale_ok ? TCPOLEN_WINDOW + 1 : 0) +
+	       (f->num_sacks ? TCPOLEN_SACK_BASE_ALIGNED +
+			       f->num_sacks * TCPOLEN_SACK_PERBLOCK : 0);
 }
 EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_header_len);
 
@@ -132,11 +180,12 @@ EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_header_len);
  *
  * The checksum is left zero; the caller computes it over the finished
  * segment with xtcp_csum().  An MSS option is added when @f->mss is
- * non-zero, then NOP, NOP and timestamps when @f->ts_ok, then NOP and
- * window scale when @f->wscale_ok, as Linux lays them out (without
- * SACK).
+ * non-zero, then timestamps when @f->ts_ok (after SACK-permitted when
+ * @f->sack_ok, else after two NOPs), or NOP, NOP and SACK-permitted
+ * alone, then NOP and window scale when @f->wscale_ok, then NOP, NOP
+ * and the SACK blocks, as Linux lays them out.
  *
- * Return: the header length in bytes (20 to 40).
+ * Return: the header length in bytes (20 to 60).
  */
 unsigned int xtcp_build_header(struct tcphdr *th, const struct xtcp_hdr_fields *f)
 {
@@ -158,19 +207,45 @@ unsigned int xtcp_build_header(struct tcphdr *th, const struct xtcp_hdr_fields *
 		opt += TCPOLEN_MSS;
 	}
 	if (f->ts_ok) {
-		opt[0] = TCPOPT_NOP;
-		opt[1] = TCPOPT_NOP;
+		if (f->sack_ok) {
+			opt[0] = TCPOPT_SACK_PERM;
+			opt[1] = TCPOLEN_SACK_PERM;
+		} else {
+			opt[0] = TCPOPT_NOP;
+			opt[1] = TCPOPT_NOP;
+		}
 		opt[2] = TCPOPT_TIMESTAMP;
 		opt[3] = TCPOLEN_TIMESTAMP;
 		put_unaligned_be32(f->tsval, opt + 4);
 		put_unaligned_be32(f->tsecr, opt + 8);
 		opt += TCPOLEN_TSTAMP_ALIGNED;
+	} else if (f->sack_ok) {
+		opt[0] = TCPOPT_NOP;
+		opt[1] = TCPOPT_NOP;
+		opt[2] = TCPOPT_SACK_PERM;
+		opt[3] = TCPOLEN_SACK_PERM;
+		opt += TCPOLEN_SACKPERM_ALIGNED;
 	}
 	if (f->wscale_ok) {
 		opt[0] = TCPOPT_NOP;
 		opt[1] = TCPOPT_WINDOW;
 		opt[2] = TCPOLEN_WINDOW;
 		opt[3] = f->wscale;
+		opt += TCPOLEN_WINDOW + 1;
+	}
+	if (f->num_sacks) {
+		unsigned int i;
+
+		opt[0] = TCPOPT_NOP;
+		opt[1] = TCPOPT_NOP;
+		opt[2] = TCPOPT_SACK;
+		opt[3] = TCPOLEN_SACK_BASE + f->num_sacks * TCPOLEN_SACK_PERBLOCK;
+		opt += TCPOLEN_SACK_BASE_ALIGNED;
+		for (i = 0; i < f->num_sacks; i++) {
+			put_unaligned_be32(f->sacks[i].start, opt);
+			put_unaligned_be32(f->sacks[i].end, opt + 4);
+			opt += TCPOLEN_SACK_PERBLOCK;
+		}
 	}
 	return len;
 }

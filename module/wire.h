@@ -9,6 +9,19 @@
 #include <linux/siphash.h>
 #include <linux/tcp.h>
 
+/* SACK blocks: at most four fit in the 40 bytes of options (RFC 2018). */
+#define XTCP_MAX_SACKS		4
+
+/**
+ * struct xtcp_sack_block - a SACK block: [@start, @end) of sequence space.
+ * @start: first sequence number.
+ * @end: one past the last.
+ */
+struct xtcp_sack_block {
+	u32 start;
+	u32 end;
+};
+
 /**
  * struct xtcp_opts - options of a received segment that xtcp acts on.
  * @mss: MSS option (SYN only); 0 when absent.
@@ -17,14 +30,21 @@
  * @ts_ok: a timestamps option was present (any segment).
  * @tsval: its TSval, with @ts_ok.
  * @tsecr: its TSecr, with @ts_ok.
+ * @sack_ok: the SACK-permitted option was present (SYN only).
+ * @num_sacks: SACK blocks in @sacks (any segment but a SYN), as sent:
+ *	not yet checked against anything.
+ * @sacks: the blocks, in the order of the option.
  */
 struct xtcp_opts {
 	u16 mss;
 	u8 wscale;
 	bool wscale_ok;
 	bool ts_ok;
+	bool sack_ok;
+	u8 num_sacks;
 	u32 tsval;
 	u32 tsecr;
+	struct xtcp_sack_block sacks[XTCP_MAX_SACKS];
 };
 
 /**
@@ -76,6 +96,10 @@ enum xtcp_hdr_verdict {
  * @ts_ok: add the timestamps option (NOP, NOP, TS: 12 bytes).
  * @tsval: its TSval, with @ts_ok.
  * @tsecr: its TSecr, with @ts_ok.
+ * @sack_ok: add SACK-permitted (SYN and SYN-ACK only).
+ * @num_sacks: SACK blocks to add from @sacks; no more than fit beside
+ *	the other options (xtcp_sacks_fit()).
+ * @sacks: the blocks, first sent first.
  */
 struct xtcp_hdr_fields {
 	__be16 sport;
@@ -90,11 +114,15 @@ struct xtcp_hdr_fields {
 	bool ts_ok;
 	u32 tsval;
 	u32 tsecr;
+	bool sack_ok;
+	u8 num_sacks;
+	const struct xtcp_sack_block *sacks;
 };
 
 enum xtcp_hdr_verdict xtcp_hdr_check(const struct tcphdr *th, unsigned int len);
 void xtcp_parse_options(const struct tcphdr *th, struct xtcp_opts *opts);
 unsigned int xtcp_header_len(const struct xtcp_hdr_fields *f);
+unsigned int xtcp_sacks_fit(bool ts_ok);
 unsigned int xtcp_build_header(struct tcphdr *th, const struct xtcp_hdr_fields *f);
 u32 xtcp_isn_hash(const siphash_key_t *key, __be32 saddr, __be32 daddr,
 		  __be16 sport, __be16 dport, u64 clock_ns);

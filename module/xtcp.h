@@ -15,6 +15,8 @@
  *   cong.c      RTO estimator, congestion window, window scaling (pure
  *               logic, KUnit)
  *   ofo.c       the out-of-order queue (KUnit)
+ *   sack.c      SACK: the blocks we report, the scoreboard of what the
+ *               peer reports, recovery by it (RFC 2018, 2883, 6675)
  *   offload.c   GSO: cutting super-segments for devices that cannot
  *               take them whole
  *   gro.c       GRO: merging in-order segments before the handler
@@ -45,6 +47,7 @@
 #include "minisock.h"
 #include "compat.h"
 #include "wire.h"
+#include "sack.h"
 
 /* Module parameters, fixed after load (af_xtcp.c). */
 extern int xtcp_family;
@@ -82,6 +85,7 @@ enum {
  * @pcount: send queue: segments of at most one MSS the skb went out as
  *	(it may be a super-segment, offload.c), counted in packets_out
  *	while it is in flight; set when it is sent.
+ * @sacked: send queue: XTCP_TAG_* scoreboard tags (sack.c).
  * @tx_us: send queue: when the segment was first sent (xtcp_clock_us()).
  * @tw_isn: receive path: a SYN that ended a TIME_WAIT carries here the
  *	ISN the new connection must use (above the old one's snd_nxt), or
@@ -93,6 +97,7 @@ struct xtcp_skb_cb {
 	u8 flags;
 	u8 retrans;
 	u16 pcount;
+	u8 sacked;
 	u32 tx_us;
 	u32 tw_isn;
 };
@@ -140,6 +145,7 @@ struct xtcp_cc {
  * @fast_retrans: fast retransmits.
  * @timeouts: retransmission timeouts.
  * @ofo_pkts: segments queued out of order.
+ * @dsack_dups: D-SACK blocks received: segments the peer got twice.
  */
 struct xtcp_conn_stats {
 	u64 bytes_acked;
@@ -151,6 +157,7 @@ struct xtcp_conn_stats {
 	u64 fast_retrans;
 	u64 timeouts;
 	u32 ofo_pkts;
+	u32 dsack_dups;
 };
 
 /**
@@ -226,6 +233,12 @@ static inline bool xtcp_ofo_empty(const struct xtcp_ofo *q)
  *	option).
  * @rcv_wscale: shift of the windows we advertise.
  * @wscale_ok: both SYNs carried the window-scale option.
+ * @sack_ok: SACK is in use (RFC 2018); before the handshake ends, our
+ *	SYN offers it.
+ * @sack_rcv: the SACK blocks we report.
+ * @sacked_out: segments of @packets_out the peer SACKed.
+ * @lost_out: segments of @packets_out deemed lost (sack.c).
+ * @retrans_out: segments of @lost_out sent again: in the network.
  * @ts: RFC 7323 timestamps; before the handshake ends, @ts.ok says our
  *	SYN offered them.
  * @mss: payload bytes per segment we send (options taken off).
@@ -317,6 +330,11 @@ struct xtcp_sock {
 	u8 snd_wscale;
 	u8 rcv_wscale;
 	bool wscale_ok;
+	bool sack_ok;
+	struct xtcp_sack_rcv sack_rcv;
+	u32 sacked_out;
+	u32 lost_out;
+	u32 retrans_out;
 	struct xtcp_ts ts;
 	u16 mss;
 	u16 advmss;
@@ -401,6 +419,19 @@ static inline bool xtcp_seq_between(u32 a, u32 b, u32 c)
 	return c - a >= b - a;
 }
 
+/*
+ * RFC 6675's pipe: segments in the network.  Without SACK, packets_out;
+ * with it, less what the peer holds and what is lost, plus what of the
+ * lost was sent again.
+ */
+static inline u32 xtcp_in_flight(const struct xtcp_sock *xs)
+{
+	s64 pipe = (s64)xs->packets_out - xs->sacked_out - xs->lost_out +
+		   xs->retrans_out;
+
+	return pipe > 0 ? pipe : 0;
+}
+
 /* @skb of sk_write_queue was sent in the current pass (before send_head). */
 static inline bool xtcp_skb_sent(const struct sock *sk, const struct sk_buff *skb)
 {
@@ -463,6 +494,12 @@ enum xtcp_mib_field {
 	XTCP_MIB_ACKSKIPPEDPAWS,
 	XTCP_MIB_OUTOFWINDOWICMPS,
 	XTCP_MIB_PMTUREDUCED,
+	XTCP_MIB_SACKRECOVERY,
+	XTCP_MIB_SACKDISCARD,
+	XTCP_MIB_DSACKRECV,
+	XTCP_MIB_DSACKSENT,
+	XTCP_MIB_SACKRENEGING,
+	XTCP_MIB_SACKSPLITREFUSED,
 	XTCP_MIB_MAX
 };
 
@@ -504,6 +541,7 @@ struct xtcp_mib {
  * @XTCP_SYSCTL_MAX_TW_BUCKETS: TIME_WAIT objects of the namespace past
  *	which a connection closes without one.
  * @XTCP_SYSCTL_TIMESTAMPS: offer RFC 7323 timestamps.
+ * @XTCP_SYSCTL_SACK: offer selective acknowledgments (RFC 2018).
  * @XTCP_SYSCTL_SYNCOOKIES: 0 never, 1 when a SYN queue overflows, 2
  *	always answer SYNs with SYN cookies (syncookie.c).
  * @XTCP_SYSCTL_MAX: count.
@@ -529,6 +567,7 @@ enum xtcp_sysctl_id {
 	XTCP_SYSCTL_MAX_TW_BUCKETS,
 	XTCP_SYSCTL_SYNCOOKIES,
 	XTCP_SYSCTL_TIMESTAMPS,
+	XTCP_SYSCTL_SACK,
 	XTCP_SYSCTL_MAX
 };
 
@@ -691,6 +730,7 @@ void xtcp_write_xmit(struct sock *sk);
 bool xtcp_retransmit_rewind(struct sock *sk);
 void xtcp_retransmit_head(struct sock *sk);
 void xtcp_queue_fin(struct sock *sk);
+int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
 int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len);
 int xtcp_trim_head(struct sock *sk, struct sk_buff *skb, u32 len);
 void xtcp_v4_send_reply(struct net *net, const struct sk_buff *in, u32 seq,

@@ -129,7 +129,7 @@ FIXTURE_SETUP(net)
 }
 
 #define XA_RESET "tc qdisc del dev va root 2>/dev/null; cd /proc/sys/net/xtcp && echo 1 > window_scaling && echo 7200 > keepalive_time && echo 75 > keepalive_intvl && echo 10 > keepalive_probes"
-#define XB_RESET "tc qdisc del dev vb root 2>/dev/null; cd /proc/sys/net/xtcp && echo 1 > window_scaling && echo 1 > timestamps"
+#define XB_RESET "tc qdisc del dev vb root 2>/dev/null; cd /proc/sys/net/xtcp && echo 1 > window_scaling && echo 1 > timestamps && echo 1 > sack"
 
 /* Undo what a test changed in the shared namespaces. */
 FIXTURE_TEARDOWN(net)
@@ -364,6 +364,68 @@ TEST_F_TIMEOUT(net, loss_is_repaired_by_fast_retransmit, 300)
 	EXPECT_GE(a.total_retrans, a.fast_retrans);
 	/* Loss halved the window at least once. */
 	EXPECT_LT(a.snd_ssthresh, 0x7fffffff);
+}
+
+/*
+ * SACK under loss: both ends negotiate it, loss starts RFC 6675
+ * recovery, and what each end reports of the other is always within
+ * what was sent (no block is discarded) and never taken back.
+ */
+TEST_F_TIMEOUT(net, sack_negotiated_and_recovers_loss, 300)
+{
+	long rec = ns_counter("xa", "SACKRecovery");
+	long bad = ns_counter("xa", "SACKDiscard") + ns_counter("xb", "SACKDiscard");
+	long reneged = ns_counter("xa", "SACKReneging") + ns_counter("xb", "SACKReneging");
+	struct xtcp_info a, b;
+
+	ASSERT_EQ(0, ns_sh("xa", "tc qdisc replace dev va root netem loss 3%"));
+	ASSERT_EQ(0, pair(7330, &self->cli, &self->srv));
+	ASSERT_EQ(0, transfer(self->cli, self->srv, sized(4 << 20), 5));
+	a = info_of(self->cli);
+	b = info_of(self->srv);
+	EXPECT_TRUE(a.options & XTCP_INFO_OPT_SACK);
+	EXPECT_TRUE(b.options & XTCP_INFO_OPT_SACK);
+	EXPECT_GT(ns_counter("xa", "SACKRecovery"), rec);
+	EXPECT_GT(a.fast_retrans, 0);
+	EXPECT_EQ(bad, ns_counter("xa", "SACKDiscard") + ns_counter("xb", "SACKDiscard"));
+	EXPECT_EQ(reneged, ns_counter("xa", "SACKReneging") + ns_counter("xb", "SACKReneging"));
+	/* All acknowledged: nothing is left SACKed, lost or resent. */
+	a = wait_acked(self->cli);
+	EXPECT_EQ(0, a.sacked);
+	EXPECT_EQ(0, a.lost);
+	EXPECT_EQ(0, a.retrans);
+}
+
+/* Duplicated segments come back as D-SACK blocks (RFC 2883). */
+TEST_F_TIMEOUT(net, duplicates_reported_by_dsack, 300)
+{
+	long sent = ns_counter("xb", "DSACKSent");
+	long recv = ns_counter("xa", "DSACKRecv");
+
+	ASSERT_EQ(0, ns_sh("xa", "tc qdisc replace dev va root netem duplicate 5%"));
+	ASSERT_EQ(0, pair(7331, &self->cli, &self->srv));
+	ASSERT_EQ(0, transfer(self->cli, self->srv, sized(2 << 20), 6));
+	EXPECT_GT(ns_counter("xb", "DSACKSent"), sent);
+	EXPECT_GT(ns_counter("xa", "DSACKRecv"), recv);
+	EXPECT_GT(info_of(self->cli).dsack_dups, 0);
+}
+
+/* A peer without SACK: none on either side; NewReno repairs the loss. */
+TEST_F_TIMEOUT(net, no_sack_when_peer_declines, 300)
+{
+	long rec = ns_counter("xa", "SACKRecovery");
+	struct xtcp_info a, b;
+
+	ASSERT_EQ(0, ns_sysctl("xb", "sack", "0"));
+	ASSERT_EQ(0, ns_sh("xa", "tc qdisc replace dev va root netem loss 2%"));
+	ASSERT_EQ(0, pair(7332, &self->cli, &self->srv));
+	ASSERT_EQ(0, transfer(self->cli, self->srv, sized(2 << 20), 7));
+	a = info_of(self->cli);
+	b = info_of(self->srv);
+	EXPECT_FALSE(a.options & XTCP_INFO_OPT_SACK);
+	EXPECT_FALSE(b.options & XTCP_INFO_OPT_SACK);
+	EXPECT_EQ(rec, ns_counter("xa", "SACKRecovery"));
+	EXPECT_EQ(0, a.sacked);
 }
 
 TEST_F_TIMEOUT(net, zero_window_probe_then_resume, 300)

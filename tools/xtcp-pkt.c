@@ -26,11 +26,13 @@
  * outbound ones to the module's (learned from its first SYN); an ACK
  * number is relative to the other side's ISN.  In an expected packet
  * a field left out, or "*", matches anything; OPTS is a comma list of
- * "mss N", "wscale N", "TS val N ecr N", "nop" and must match exactly
- * when given, but that an expected TS val or ecr may be "*".  In an
- * inbound TS, "ecr echo" is the TSval of the last outbound segment.
- * Scripts start with net.xtcp.timestamps=0, so that a SYN we send
- * carries no TS unless the script turns them on.
+ * "mss N", "wscale N", "TS val N ecr N", "sackOK", "sack S:E S:E...",
+ * "nop" and must match exactly when given, but that an expected TS val
+ * or ecr may be "*".  In an inbound TS, "ecr echo" is the TSval of the
+ * last outbound segment.  SACK blocks are relative to the ISN of the
+ * side whose data they cover, as ACK numbers are.  Scripts start with
+ * net.xtcp.timestamps=0 and net.xtcp.sack=0, so that a SYN we send
+ * carries neither unless the script turns them on.
  * "> none" asserts that nothing goes out from the previous line until
  * its time.  Every outbound segment's checksum (with our protocol in
  * the pseudo-header) and IP length are checked: one that is wrong
@@ -41,7 +43,8 @@
  * nonblock FD, setsockopt FD NAME VAL (NODELAY, CORK, KEEPALIVE,
  * KEEPIDLE, KEEPINTVL, KEEPCNT, USER_TIMEOUT, RCVBUF, SNDBUF, LINGER0),
  * getinfo FD FIELD (state, ca_state, snd_cwnd, retransmits, probes,
- * unacked, segs_out).
+ * unacked, segs_out, sacked, lost, retrans, dsack_dups, total_retrans,
+ * sack: 1 if negotiated).
  * RESULT is a number, an errno name (the call returned -1 with it), or
  * "*".  FDs are the script's names: "socket = 3" makes 3 stand for the
  * new descriptor.  Every call runs on a second thread; one that has not
@@ -108,7 +111,7 @@ struct seg {
 	int has_ack;
 	unsigned int win;
 	int has_win;
-	char opts[128];		/* canonical "mss 1460,nop,wscale 7" */
+	char opts[256];		/* canonical "mss 1460,nop,wscale 7" */
 	int has_opts;
 	int bad_csum;
 	unsigned int len;
@@ -202,7 +205,7 @@ static void flags_str(int f, char *out)
 
 static void seg_str(const struct seg *s, char *out, size_t n)
 {
-	char fl[8], tmp[160];
+	char fl[8], tmp[272];
 	int o;
 
 	flags_str(s->flags, fl);
@@ -232,6 +235,27 @@ static int ts_str(char *buf, size_t len, const char *sep, const unsigned char *o
 	memcpy(&ecr, o + 6, 4);
 	last_tsval = ntohl(val);
 	return snprintf(buf, len, "%sTS val %u ecr %u", sep, ntohl(val), ntohl(ecr));
+}
+
+/*
+ * A SACK option at @o as "sack S:E S:E": the blocks are of the script's
+ * data, so relative to its ISN, as ACK numbers are.
+ */
+static int sack_str(char *buf, size_t len, const char *sep, const unsigned char *o,
+		    unsigned int olen)
+{
+	int n = snprintf(buf, len, "%ssack", sep);
+	unsigned int i;
+
+	for (i = 2; i + 8 <= olen; i += 8) {
+		uint32_t a, b;
+
+		memcpy(&a, o + i, 4);
+		memcpy(&b, o + i + 4, 4);
+		n += snprintf(buf + n, len - n, " %u:%u", ntohl(a) - REMOTE_ISN,
+			      ntohl(b) - REMOTE_ISN);
+	}
+	return n;
 }
 
 /* Decode an outbound IPv4 packet; 0 when it is one of ours. */
@@ -297,11 +321,44 @@ static int decode(const unsigned char *pkt, size_t len, struct seg *s)
 				      n ? "," : "", o[i + 2]);
 		else if (o[i] == 8 && olen == 10 && i + 10 <= doff - 20)
 			n += ts_str(s->opts + n, sizeof(s->opts) - n, n ? "," : "", o + i);
+		else if (o[i] == 4 && olen == 2)
+			n += snprintf(s->opts + n, sizeof(s->opts) - n, "%ssackOK",
+				      n ? "," : "");
+		else if (o[i] == 5 && olen >= 10 && (olen - 2) % 8 == 0 &&
+			 i + olen <= doff - 20)
+			n += sack_str(s->opts + n, sizeof(s->opts) - n, n ? "," : "",
+				      o + i, olen);
 		else
 			n += snprintf(s->opts + n, sizeof(s->opts) - n, "%sopt%u",
 				      n ? "," : "", o[i]);
 	}
 	return 0;
+}
+
+/*
+ * The SACK option of "S:E S:E ..." (of the module's data: relative to
+ * its ISN) at @o.  Return: its length, or -1 if malformed.
+ */
+static int inject_sacks(unsigned char *o, const char *list)
+{
+	unsigned int a, b, nb = 0;
+	int used;
+
+	while (sscanf(list, " %u:%u%n", &a, &b, &used) == 2) {
+		uint32_t s32 = htonl(a + local_isn), e32 = htonl(b + local_isn);
+
+		if (nb == 4)
+			return -1;
+		memcpy(o + 2 + nb * 8, &s32, 4);
+		memcpy(o + 6 + nb * 8, &e32, 4);
+		nb++;
+		list += used;
+	}
+	if (!nb)
+		return -1;
+	o[0] = 5;
+	o[1] = 2 + nb * 8;
+	return o[1];
 }
 
 /* Build and inject an inbound segment. */
@@ -312,7 +369,7 @@ static int inject(const struct seg *s, int line)
 	struct iphdr *ip = (void *)pkt;
 	unsigned int optlen = 0, total;
 	uint32_t v, saddr, daddr;
-	char opts[128], *tok, *save;
+	char opts[256], *tok, *save;
 
 	th = pkt + sizeof(*ip);
 	o = th + 20;
@@ -345,6 +402,15 @@ static int inject(const struct seg *s, int line)
 				memcpy(o + optlen, &v32, 4);
 				memcpy(o + optlen + 4, &e32, 4);
 				optlen += 8;
+			} else if (!strcmp(tok, "sackOK")) {
+				o[optlen++] = 4;
+				o[optlen++] = 2;
+			} else if (!strncmp(tok, "sack ", 5)) {
+				int nb = inject_sacks(o + optlen, tok + 5);
+
+				if (nb < 0)
+					return fail_line(line, "bad SACK blocks '%s'", tok);
+				optlen += nb;
 			} else {
 				return fail_line(line, "unknown option '%s'", tok);
 			}
@@ -676,6 +742,18 @@ static long do_call(struct call *c)
 			return info.unacked;
 		if (!strcmp(c->sarg, "segs_out"))
 			return info.segs_out;
+		if (!strcmp(c->sarg, "sacked"))
+			return info.sacked;
+		if (!strcmp(c->sarg, "lost"))
+			return info.lost;
+		if (!strcmp(c->sarg, "retrans"))
+			return info.retrans;
+		if (!strcmp(c->sarg, "dsack_dups"))
+			return info.dsack_dups;
+		if (!strcmp(c->sarg, "total_retrans"))
+			return info.total_retrans;
+		if (!strcmp(c->sarg, "sack"))
+			return !!(info.options & XTCP_INFO_OPT_SACK);
 		errno = EINVAL;
 		return -1;
 	}
@@ -753,7 +831,7 @@ static int opt_match(const char *want, const char *got)
 
 static int opts_match(const char *want, const char *got)
 {
-	char w[128], g[128], *ws, *gs, *wt, *gt;
+	char w[256], g[256], *ws, *gs, *wt, *gt;
 
 	snprintf(w, sizeof(w), "%s", want);
 	snprintf(g, sizeof(g), "%s", got);
@@ -929,6 +1007,12 @@ static int setup_netns(void)
 	if (tun_fd < 0)
 		return -1;
 	f = fopen("/proc/sys/net/xtcp/timestamps", "w");
+	if (!f)
+		return -1;
+	fputs("0\n", f);
+	if (fclose(f))
+		return -1;
+	f = fopen("/proc/sys/net/xtcp/sack", "w");
 	if (!f)
 		return -1;
 	fputs("0\n", f);

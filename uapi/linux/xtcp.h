@@ -125,6 +125,7 @@ enum xtcp_ca_state {
 /* Bits of xtcp_info.options: what the handshake negotiated. */
 #define XTCP_INFO_OPT_WSCALE	0x1U	/* window scaling, RFC 7323 */
 #define XTCP_INFO_OPT_TIMESTAMPS 0x2U	/* timestamps, RFC 7323 */
+#define XTCP_INFO_OPT_SACK	0x4U	/* selective acknowledgments, RFC 2018 */
 
 /**
  * struct xtcp_info - state of one connection, from getsockopt(XTCP_INFO).
@@ -169,6 +170,10 @@ enum xtcp_ca_state {
  *	which the receive buffer is sized for.
  * @rcv_rtt: the receiver's estimate of the round-trip time: how long a
  *	window of data takes to arrive; 0 before a sample.
+ * @sacked: segments in flight the peer SACKed.
+ * @lost: segments in flight deemed lost (RFC 6675).
+ * @retrans: lost segments sent again and not yet acknowledged.
+ * @dsack_dups: D-SACK blocks received: segments the peer got twice.
  * @reserved: zero; room to grow.
  */
 struct xtcp_info {
@@ -203,7 +208,11 @@ struct xtcp_info {
 	__u32	snd_buf;
 	__u32	rcv_space;
 	__u32	rcv_rtt;
-	__u64	reserved[6];
+	__u32	sacked;
+	__u32	lost;
+	__u32	retrans;
+	__u32	dsack_dups;
+	__u64	reserved[4];
 };
 
 #endif /* _UAPI_LINUX_XTCP_H */

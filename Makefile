@@ -11,6 +11,9 @@
 #                        round after round for DURATION seconds (default
 #                        one round); XTCP_SOAK_KERNEL=6.12|debug
 #   make bench           xtcp against the kernel's TCP, in one VM boot
+#   make compare         xtcp against the kernel's TCP through netem:
+#                        transfer times and ratios per impairment
+#                        (PAIRS=n, BYTES=n each way; 6.1)
 #   make profile         where a stream's time goes (perf, from Debian's
 #                        linux-perf), xtcp and TCP, 1 and 8 flows
 #   make fuzz DURATION=s the segment and syscall fuzzers on the debug
@@ -36,7 +39,7 @@ TOOLS := $(BUILD)/tools/xtcpcat $(BUILD)/tools/xtcp-xfer $(BUILD)/tools/xtcp-ben
 	 $(BUILD)/tools/xtcp-fuzz $(BUILD)/tools/xtcp-sysfuzz $(BUILD)/tools/xtcp-synflood \
 	 $(BUILD)/tools/xtcp-scale $(BUILD)/tools/xtcp-pkt
 
-.PHONY: all module clean modules-all lint check run selftests tools soak bench fuzz profile
+.PHONY: all module clean modules-all lint check run selftests tools soak bench fuzz profile compare
 
 all: module
 
@@ -86,6 +89,13 @@ soak:
 	XTCP_SOAK_SECS=$(DURATION) XTCP_VM_TIMEOUT=$$(( $(DURATION) + 3600 )) \
 		scripts/vm $(or $(XTCP_SOAK_KERNEL),6.1) $(BUILD)/soak scripts/guest-soak; \
 		rc=$$?; grep -E '^(soak|PASS|FAIL)' $(BUILD)/soak/output.txt $(BUILD)/soak/results; exit $$rc
+
+compare:
+	@if [ "$$(id -u)" = 0 ]; then scripts/setup; else sudo scripts/setup; fi
+	$(MAKE) $(BUILD)/6.1/xtcp.ko tools
+	XTCP_VM_TIMEOUT=7200 scripts/vm 6.1 $(BUILD)/compare env \
+		XTCP_COMPARE_PAIRS=$(or $(PAIRS),3) XTCP_COMPARE_BYTES=$(or $(BYTES),1048576) \
+		scripts/guest-compare; rc=$$?; grep '^|\|^compare' $(BUILD)/compare/output.txt; exit $$rc
 
 bench:
 	@if [ "$$(id -u)" = 0 ]; then scripts/setup; else sudo scripts/setup; fi

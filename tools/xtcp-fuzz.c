@@ -17,7 +17,9 @@
  * checksums, segments for no socket, and IPv4 fragments (in order, out
  * of order, overlapping, incomplete).  Half of the passive flows
  * negotiate timestamps; their segments carry TSopt, mostly current,
- * some old (PAWS) and some random.  Flows are made again as the
+ * some old (PAWS) and some random.  Half of them (independently)
+ * negotiate SACK; a third of their segments carry SACK blocks, mostly
+ * over the module's unacknowledged data, some anywhere.  Flows are made again as the
  * mutations kill them.  The module's replies are read and dropped.
  *
  * It stops after SEGMENTS segments (default 100000) or SECONDS, then
@@ -66,6 +68,7 @@ struct flow {
 	uint32_t rnxt;		/* our next sequence number */
 	uint32_t mnxt;		/* the module's next sequence number */
 	int ts;			/* our SYN offered timestamps */
+	int sack;		/* our SYN offered SACK */
 	uint32_t tsval;		/* our last TSval */
 };
 
@@ -148,13 +151,18 @@ static size_t put_ts(unsigned char *o, uint32_t val, uint32_t ecr)
 static void send_seg(struct flow *f, uint8_t flags, size_t plen)
 {
 	static const unsigned char synopt[] = { 2, 4, 0x05, 0xb4, 1, 3, 3, 6 };
-	unsigned char seg[2048], opt[20];
+	static const unsigned char sackperm[] = { 1, 1, 4, 2 };
+	unsigned char seg[2048], opt[32];
 	int syn = flags & 0x02;
 	size_t n, olen = 0;
 
 	if (syn) {
 		memcpy(opt, synopt, sizeof(synopt));
 		olen = sizeof(synopt);
+		if (f->sack) {
+			memcpy(opt + olen, sackperm, sizeof(sackperm));
+			olen += sizeof(sackperm);
+		}
 	}
 	f->tsval += 1 + rnd() % 3;
 	if (f->ts)
@@ -272,6 +280,7 @@ static int flow_make(struct flow *f, enum kind k)
 	f->lport = LPORT;
 	f->rnxt = rnd();
 	f->ts = rnd() % 2;
+	f->sack = rnd() % 2;
 	f->tsval = rnd();
 	send_seg(f, 0x02, 0);
 	if (expect(LPORT, f->rport, 0x12, &misn, 500) < 0)
@@ -385,6 +394,31 @@ static size_t random_options(unsigned char *o)
 	return n;
 }
 
+/*
+ * NOP, NOP and a SACK option of one to three blocks at @o, mostly over
+ * the module's unacknowledged data (so that they tag and cut its write
+ * queue), some anywhere, empty or reversed.
+ */
+static size_t put_sacks(unsigned char *o, uint32_t mnxt)
+{
+	unsigned int i, nb = 1 + rnd() % 3;
+
+	o[0] = 1;
+	o[1] = 1;
+	o[2] = 5;
+	o[3] = 2 + 8 * nb;
+	for (i = 0; i < nb; i++) {
+		uint32_t a = rnd() % 4 ? mnxt + rnd() % 3000 : near(mnxt);
+		uint32_t b = rnd() % 8 ? a + 1 + rnd() % 2000 : near(a);
+
+		a = htonl(a);
+		b = htonl(b);
+		memcpy(o + 4 + 8 * i, &a, 4);
+		memcpy(o + 8 + 8 * i, &b, 4);
+	}
+	return 4 + 8 * nb;
+}
+
 /* One mutated segment for @f (or for no socket). */
 static void fuzz_one(struct flow *f)
 {
@@ -406,6 +440,8 @@ static void fuzz_one(struct flow *f)
 		f->tsval += 1;
 		olen = put_ts(opt, rnd() % 16 ? f->tsval + d : rnd(), rnd());
 	}
+	if (f->sack && olen <= 12 && rnd() % 3 == 0)
+		olen += put_sacks(opt + olen, f->mnxt);
 	if (rnd() % 3 == 0)
 		plen = rnd() % 1460;
 	if (rnd() % 50 == 0)

@@ -17,7 +17,8 @@
  * below cwnd, before any new data.  A block that reports a duplicate
  * (D-SACK) or lies outside what was sent tags nothing and is counted.
  * After a timeout SACKed skbs stay SACKed and are not resent, unless
- * the peer reneged (an ACK stopped at SACKed data): then every tag goes.
+ * the peer reneged (an ACK stopped at SACKed data): then every SACK tag
+ * goes.
  */
 #include <linux/kernel.h>
 #include <linux/module.h>
@@ -307,14 +308,17 @@ static struct sk_buff *xtcp_sack_tag_block(struct sock *sk, struct sk_buff *skb,
 	return skb;
 }
 
-/* An ACK stopped at SACKed data: the peer dropped it.  Forget all tags. */
+/*
+ * An ACK stopped at SACKed data: the peer dropped it.  Forget every
+ * SACK tag; what is lost and what was resent stays so.
+ */
 static void xtcp_sack_reneged(struct sock *sk)
 {
 	struct sk_buff *skb;
 
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_SACKRENEGING);
 	skb_queue_walk(&sk->sk_write_queue, skb)
-		xtcp_tag_set(sk, skb, 0);
+		xtcp_tag_set(sk, skb, XTCP_SKB_CB(skb)->sacked & ~XTCP_TAG_SACKED);
 }
 
 /**

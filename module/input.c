@@ -219,7 +219,7 @@ static void xtcp_handshake_rtt(struct sock *sk, const struct xtcp_opts *opts)
 static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u32 tsecr)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 acked = 0, now = xtcp_clock_us(), sample = 0;
+	u32 acked = 0, now = xtcp_clock_us(), sample = 0, late = ack;
 	bool sent = true, have_sample = false;
 	struct sk_buff *skb;
 
@@ -236,6 +236,9 @@ static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u32 tsecr)
 				xs->packets_out -= cb->pcount;
 				xtcp_tag_account(xs, cb->sacked, -cb->pcount);
 				acked += cb->pcount;
+				if (!cb->retrans && !(cb->sacked & XTCP_TAG_SACKED) &&
+				    xtcp_seq_before(cb->seq, late))
+					late = cb->seq;
 				if (!cb->retrans && !(cb->sacked & XTCP_TAG_SACKED)) {
 					sample = now - cb->tx_us;
 					have_sample = true;
@@ -263,6 +266,11 @@ static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u32 tsecr)
 		}
 		break;
 	}
+	/* Sent once, acknowledged below what was SACKed: overtaken. */
+	if (xs->sack_ok && xtcp_seq_after(xs->highest_sack, ack))
+		xtcp_sack_reordered(sk, late);
+	else
+		xs->highest_sack = ack;
 	xs->stats.bytes_acked += ack - xs->snd_una;
 	xs->snd_una = ack;
 	/* The path works again: an earlier ICMP error is not the story. */
@@ -314,7 +322,7 @@ static void xtcp_sack_recover(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	if (xs->ca_state == XTCP_CA_OPEN && xs->sacked_out >= XTCP_DUPTHRESH) {
+	if (xs->ca_state == XTCP_CA_OPEN && xs->sacked_out >= xs->reordering) {
 		xtcp_enter_recovery(sk);
 		return;
 	}
@@ -369,7 +377,9 @@ static void xtcp_cong_dupack(struct sock *sk)
 			xs->cc.cwnd = min(xs->cc.cwnd + 1, XTCP_MAX_CWND);
 		return;
 	}
-	if (xs->dupacks != 3 || xs->ca_state != XTCP_CA_OPEN)
+	/* DupThresh, or the reordering SACK has shown (sack.c). */
+	if (xs->ca_state != XTCP_CA_OPEN ||
+	    xs->dupacks < (xs->sack_ok ? xs->reordering : XTCP_DUPTHRESH))
 		return;
 	xtcp_enter_recovery(sk);
 }

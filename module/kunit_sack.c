@@ -196,12 +196,24 @@ static void xtcp_sack_sort_cases(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, b[3].start, 5000U);
 }
 
+/* TCP's rule: the overtaking distance in segments, rounded up, capped. */
+static void xtcp_reordering_cases(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, xtcp_reordering_for(3, 3000, 1000), 3U);
+	KUNIT_EXPECT_EQ(test, xtcp_reordering_for(3, 3001, 1000), 4U);
+	KUNIT_EXPECT_EQ(test, xtcp_reordering_for(3, 9000, 1000), 9U);
+	KUNIT_EXPECT_EQ(test, xtcp_reordering_for(9, 5000, 1000), 9U);
+	KUNIT_EXPECT_EQ(test, xtcp_reordering_for(3, 1U << 30, 1000), 300U);
+	KUNIT_EXPECT_EQ(test, xtcp_reordering_for(3, 9000, 0), 3U);
+}
+
 static struct kunit_case xtcp_sack_cases[] = {
 	KUNIT_CASE(xtcp_sack_syn_layout),
 	KUNIT_CASE(xtcp_sack_blocks_wire),
 	KUNIT_CASE(xtcp_sack_rcv_blocks),
 	KUNIT_CASE(xtcp_sack_check_cases),
 	KUNIT_CASE(xtcp_sack_sort_cases),
+	KUNIT_CASE(xtcp_reordering_cases),
 	{}
 };
 

@@ -67,6 +67,7 @@ const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_DSACKSENT]		= "DSACKSent",
 	[XTCP_MIB_SACKRENEGING]		= "SACKReneging",
 	[XTCP_MIB_SACKSPLITREFUSED]	= "SACKSplitRefused",
+	[XTCP_MIB_SACKREORDER]		= "SACKReorder",
 };
 
 /**

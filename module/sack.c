@@ -277,10 +277,54 @@ static int xtcp_sack_split(struct sock *sk, struct sk_buff *skb, u32 len)
 	return xtcp_fragment(sk, skb, len);
 }
 
+/**
+ * xtcp_reordering_for() - the reordering a late segment shows.
+ * @reordering: what was believed so far, in segments.
+ * @distance: bytes from the late segment's start to the highest
+ *	SACKed byte: how far later data overtook it.
+ * @mss: the segment size.
+ *
+ * As TCP's tcp_check_sack_reordering(): the distance in segments,
+ * rounded up, if it is more than believed; at most 300.
+ *
+ * Return: the new belief.
+ */
+u32 xtcp_reordering_for(u32 reordering, u32 distance, u32 mss)
+{
+	if (!mss || distance <= reordering * mss)
+		return reordering;
+	return min_t(u32, DIV_ROUND_UP(distance, mss), XTCP_MAX_REORDERING);
+}
+EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_reordering_for);
+
+/**
+ * xtcp_sack_reordered() - a segment sent once, starting at @low_seq,
+ *	arrived after data above it was SACKed: not lost, overtaken.
+ * @sk: the socket, locked, SACK negotiated.
+ * @low_seq: where it starts.
+ *
+ * Holes then need that many SACKed segments above them before they
+ * count as lost, so that reordering (netem jitter, two paths, two
+ * CPUs) does not start recovery and halve cwnd for nothing.
+ */
+void xtcp_sack_reordered(struct sock *sk, u32 low_seq)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 r;
+
+	if (!xtcp_seq_before(low_seq, xs->highest_sack))
+		return;
+	r = xtcp_reordering_for(xs->reordering, xs->highest_sack - low_seq, xs->mss);
+	if (r != xs->reordering) {
+		xs->reordering = r;
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_SACKREORDER);
+	}
+}
+
 /* Tag what @b covers, from @skb on; return where the next block starts. */
 static struct sk_buff *xtcp_sack_tag_block(struct sock *sk, struct sk_buff *skb,
 					   const struct xtcp_sack_block *b,
-					   u32 *newly)
+					   u32 *newly, u32 *low)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
@@ -302,6 +346,9 @@ static struct sk_buff *xtcp_sack_tag_block(struct sock *sk, struct sk_buff *skb,
 		if (xtcp_seq_after(dend, b->end) &&
 		    xtcp_sack_split(sk, skb, b->end - cb->seq))
 			continue;
+		/* Sent once, below what was SACKed before: overtaken. */
+		if (!cb->retrans && xtcp_seq_before(cb->seq, *low))
+			*low = cb->seq;
 		xtcp_tag_set(sk, skb, XTCP_TAG_SACKED);
 		*newly += cb->pcount;
 	}
@@ -336,7 +383,7 @@ u32 xtcp_sack_tag(struct sock *sk, const struct xtcp_opts *opts, u32 ack)
 	struct net *net = sock_net(sk);
 	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
 	unsigned int i, n = 0;
-	u32 newly = 0;
+	u32 newly = 0, low = xs->highest_sack;
 
 	if (skb && skb != xs->send_head &&
 	    (XTCP_SKB_CB(skb)->sacked & XTCP_TAG_SACKED))
@@ -358,13 +405,16 @@ u32 xtcp_sack_tag(struct sock *sk, const struct xtcp_opts *opts, u32 ack)
 	}
 	xtcp_sack_sort(valid, n);
 	for (i = 0; i < n && skb; i++)
-		skb = xtcp_sack_tag_block(sk, skb, &valid[i], &newly);
+		skb = xtcp_sack_tag_block(sk, skb, &valid[i], &newly, &low);
+	xtcp_sack_reordered(sk, low);
+	if (n && xtcp_seq_after(valid[n - 1].end, xs->highest_sack))
+		xs->highest_sack = valid[n - 1].end;
 	return newly;
 }
 
 /**
  * xtcp_sack_mark_lost() - RFC 6675's IsLost(): tag the holes below
- *	DupThresh SACKed segments as lost.
+ *	DupThresh SACKed segments as lost (more when reordering was seen).
  * @sk: the socket, locked, SACK negotiated.
  * @head: also the oldest segment, whatever is SACKed above it (the
  *	third duplicate ACK says it is lost).
@@ -382,7 +432,7 @@ void xtcp_sack_mark_lost(struct sock *sk, bool head)
 			above -= min_t(u32, above, cb->pcount);
 			continue;
 		}
-		if (above < XTCP_DUPTHRESH && !head)
+		if (above < xs->reordering && !head)
 			break;
 		if (!(cb->sacked & XTCP_TAG_LOST))
 			xtcp_tag_set(sk, skb, cb->sacked | XTCP_TAG_LOST);
@@ -423,7 +473,9 @@ void xtcp_sack_retransmit(struct sock *sk, bool first)
 /**
  * xtcp_sack_rewind() - a timeout sends everything again from the oldest
  *	segment: the lost and resent tags of this pass go, SACKed ones stay
- *	(they are skipped), as their counters go to zero with packets_out.
+ *	(they are skipped), as their counters go to zero with packets_out;
+ *	the reordering believed falls back to DupThresh if it delayed
+ *	recovery.
  * @sk: the socket, locked.
  */
 void xtcp_sack_rewind(struct sock *sk)
@@ -433,6 +485,12 @@ void xtcp_sack_rewind(struct sock *sk)
 
 	skb_queue_walk(&sk->sk_write_queue, skb)
 		XTCP_SKB_CB(skb)->sacked &= XTCP_TAG_SACKED;
+	/*
+	 * A timeout with DupThresh segments SACKed says the reordering
+	 * believed held recovery back too long (TCP's tcp_enter_loss()).
+	 */
+	if (xs->sacked_out >= XTCP_DUPTHRESH)
+		xs->reordering = XTCP_DUPTHRESH;
 	xs->sacked_out = 0;
 	xs->lost_out = 0;
 	xs->retrans_out = 0;

@@ -43,6 +43,8 @@ unsigned int xtcp_sack_rcv_fill(const struct xtcp_sack_rcv *r,
 
 /* RFC 6675's DupThresh: segments SACKed above a hole that make it lost. */
 #define XTCP_DUPTHRESH		3
+/* The most reordering believed, in segments (TCP's tcp_max_reordering). */
+#define XTCP_MAX_REORDERING	300
 
 /**
  * enum xtcp_sack_verdict - what xtcp_sack_check() made of one block.
@@ -68,5 +70,7 @@ u32 xtcp_sack_tag(struct sock *sk, const struct xtcp_opts *opts, u32 ack);
 void xtcp_sack_mark_lost(struct sock *sk, bool head);
 void xtcp_sack_retransmit(struct sock *sk, bool first);
 void xtcp_sack_rewind(struct sock *sk);
+void xtcp_sack_reordered(struct sock *sk, u32 low_seq);
+u32 xtcp_reordering_for(u32 reordering, u32 distance, u32 mss);
 
 #endif /* _XTCP_SACK_H */

@@ -60,6 +60,7 @@ static void xtcp_sock_init_conn(struct sock *sk)
 	xs->rcv_mss = XTCP_DEFAULT_MSS;
 	xtcp_ofo_init(&xs->ofo);
 	xtcp_cc_init(&xs->cc);
+	xs->reordering = XTCP_DUPTHRESH;
 	spin_lock_init(&xs->accept_lock);
 	INIT_LIST_HEAD(&xs->accept_q);
 	INIT_LIST_HEAD(&xs->req_q);
@@ -348,6 +349,7 @@ void xtcp_set_iss(struct sock *sk, u32 iss)
 	xs->snd_nxt = xs->iss + 1;
 	xs->write_seq = xs->iss + 1;
 	xs->snd_sml = xs->iss;
+	xs->highest_sack = xs->iss;
 }
 
 /*
@@ -506,6 +508,7 @@ static void xtcp_reset_conn(struct sock *sk)
 	xs->retries = 0;
 	xs->probes_out = 0;
 	xtcp_cc_init(&xs->cc);
+	xs->reordering = XTCP_DUPTHRESH;
 	xs->rto = rto;
 	xtcp_rtt_init(&xs->rtt, rto * USEC_PER_MSEC);
 	memset(&xs->stats, 0, sizeof(xs->stats));

@@ -156,6 +156,7 @@ void xtcp_get_info(struct sock *sk, struct xtcp_info *info)
 	info->lost = xs->lost_out;
 	info->retrans = xs->retrans_out;
 	info->dsack_dups = xs->stats.dsack_dups;
+	info->reordering = xs->reordering;
 	info->rto = xs->rto * USEC_PER_MSEC;
 	info->srtt = xs->rtt.srtt_us;
 	info->rttvar = xs->rtt.rttvar_us;

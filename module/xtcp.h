@@ -239,6 +239,11 @@ static inline bool xtcp_ofo_empty(const struct xtcp_ofo *q)
  * @sacked_out: segments of @packets_out the peer SACKed.
  * @lost_out: segments of @packets_out deemed lost (sack.c).
  * @retrans_out: segments of @lost_out sent again: in the network.
+ * @highest_sack: the end of the highest SACK block taken; at or below
+ *	snd_una when none is above it.
+ * @reordering: how far (in segments) the peer has seen ours arrive out
+ *	of order: SACKed segments above a hole before it counts as lost
+ *	(RFC 6675's DupThresh, 3, raised by what is measured, sack.c).
  * @ts: RFC 7323 timestamps; before the handshake ends, @ts.ok says our
  *	SYN offered them.
  * @mss: payload bytes per segment we send (options taken off).
@@ -335,6 +340,8 @@ struct xtcp_sock {
 	u32 sacked_out;
 	u32 lost_out;
 	u32 retrans_out;
+	u32 highest_sack;
+	u32 reordering;
 	struct xtcp_ts ts;
 	u16 mss;
 	u16 advmss;
@@ -500,6 +507,7 @@ enum xtcp_mib_field {
 	XTCP_MIB_DSACKSENT,
 	XTCP_MIB_SACKRENEGING,
 	XTCP_MIB_SACKSPLITREFUSED,
+	XTCP_MIB_SACKREORDER,
 	XTCP_MIB_MAX
 };
 

@@ -43,7 +43,8 @@
  * nonblock FD, setsockopt FD NAME VAL (NODELAY, CORK, KEEPALIVE,
  * KEEPIDLE, KEEPINTVL, KEEPCNT, USER_TIMEOUT, RCVBUF, SNDBUF, LINGER0),
  * getinfo FD FIELD (state, ca_state, snd_cwnd, retransmits, probes,
- * unacked, segs_out, sacked, lost, retrans, dsack_dups, total_retrans,
+ * unacked, segs_out, sacked, lost, retrans, dsack_dups, reordering,
+ * total_retrans,
  * sack: 1 if negotiated).
  * RESULT is a number, an errno name (the call returned -1 with it), or
  * "*".  FDs are the script's names: "socket = 3" makes 3 stand for the
@@ -750,6 +751,8 @@ static long do_call(struct call *c)
 			return info.retrans;
 		if (!strcmp(c->sarg, "dsack_dups"))
 			return info.dsack_dups;
+		if (!strcmp(c->sarg, "reordering"))
+			return info.reordering;
 		if (!strcmp(c->sarg, "total_retrans"))
 			return info.total_retrans;
 		if (!strcmp(c->sarg, "sack"))

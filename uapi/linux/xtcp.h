@@ -174,6 +174,9 @@ enum xtcp_ca_state {
  * @lost: segments in flight deemed lost (RFC 6675).
  * @retrans: lost segments sent again and not yet acknowledged.
  * @dsack_dups: D-SACK blocks received: segments the peer got twice.
+ * @reordering: how far, in segments, our segments were seen overtaken
+ *	(3, RFC 6675's DupThresh, until reordering is measured).
+ * @reserved32: zero.
  * @reserved: zero; room to grow.
  */
 struct xtcp_info {
@@ -212,7 +215,9 @@ struct xtcp_info {
 	__u32	lost;
 	__u32	retrans;
 	__u32	dsack_dups;
-	__u64	reserved[4];
+	__u32	reordering;
+	__u32	reserved32;
+	__u64	reserved[3];
 };
 
 #endif /* _UAPI_LINUX_XTCP_H */

@@ -13,7 +13,8 @@
 #   make bench           xtcp against the kernel's TCP, in one VM boot
 #   make compare         xtcp against the kernel's TCP through netem:
 #                        transfer times and ratios per impairment
-#                        (PAIRS=n, BYTES=n each way; 6.1)
+#                        (PAIRS=n, BYTES=n each way, CASES=regex of
+#                        DELAY/NAME; 6.1)
 #   make profile         where a stream's time goes (perf, from Debian's
 #                        linux-perf), xtcp and TCP, 1 and 8 flows
 #   make fuzz DURATION=s the segment and syscall fuzzers on the debug
@@ -95,6 +96,7 @@ compare:
 	$(MAKE) $(BUILD)/6.1/xtcp.ko tools
 	XTCP_VM_TIMEOUT=7200 scripts/vm 6.1 $(BUILD)/compare env \
 		XTCP_COMPARE_PAIRS=$(or $(PAIRS),3) XTCP_COMPARE_BYTES=$(or $(BYTES),1048576) \
+		XTCP_COMPARE_CASES='$(or $(CASES),.)' \
 		scripts/guest-compare; rc=$$?; grep '^|\|^compare' $(BUILD)/compare/output.txt; exit $$rc
 
 bench:

@@ -385,8 +385,13 @@ u32 xtcp_sack_tag(struct sock *sk, const struct xtcp_opts *opts, u32 ack)
 	unsigned int i, n = 0;
 	u32 newly = 0, low = xs->highest_sack;
 
-	if (skb && skb != xs->send_head &&
-	    (XTCP_SKB_CB(skb)->sacked & XTCP_TAG_SACKED))
+	/*
+	 * No valid block covers the oldest skb (blocks start above the
+	 * ACK, and an edge inside it cuts it): SACKed, it was reneged on.
+	 * Checked whether it was sent in this pass or not: after a timeout
+	 * send_head may rest on it, and skipping it would never resend it.
+	 */
+	if (skb && (XTCP_SKB_CB(skb)->sacked & XTCP_TAG_SACKED))
 		xtcp_sack_reneged(sk);
 	for (i = 0; i < opts->num_sacks; i++) {
 		switch (xtcp_sack_check(opts->sacks, opts->num_sacks, i, ack,

@@ -3,7 +3,7 @@
  * xtcp-bench: one benchmark run, over xtcp or (with -t) the kernel's TCP.
  *
  *   xtcp-bench -s -p PORT [-t]                       serve until killed
- *   xtcp-bench -c ADDR -p PORT -m MODE -d SECS [-t] [-P N]
+ *   xtcp-bench -c ADDR -p PORT -m MODE -d SECS [-t] [-P N] [-i]
  *                                                    one measurement
  *
  * Modes, chosen by the client's first byte on each connection:
@@ -16,12 +16,17 @@
  *   crr     connect, 1-byte request and response, close; prints
  *           connections/s
  *
+ * With -i, each stream also prints its sender's state when it stops
+ * writing (XTCP_INFO or TCP_INFO): cwnd, srtt, retransmissions, the
+ * buffers; a diagnosis, not a figure to compare.
+ *
  * The output is one line of key=value pairs for scripts/guest-bench.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -35,7 +40,7 @@
 
 #include "xtcp_param.h"
 
-static int family;
+static int family, tcp, show_info;
 static struct sockaddr_in addr;
 
 static double now(void)
@@ -128,11 +133,39 @@ static int dial(char mode)
 
 /* One stream: 64 KB writes from t0 for secs, then the server's count. */
 struct flow {
-	int fd;
+	int fd, id;
 	double t0, secs, t1;
 	uint64_t total;
 	int err;
 };
+
+/* The sender's view of one stream, on stderr. */
+static void print_info(const struct flow *f)
+{
+	struct xtcp_info xi;
+	struct tcp_info ti;
+	socklen_t len;
+
+	if (tcp) {
+		len = sizeof(ti);
+		if (getsockopt(f->fd, IPPROTO_TCP, TCP_INFO, &ti, &len))
+			return;
+		fprintf(stderr, "info flow=%d cwnd=%u ssthresh=%u srtt_us=%u mss=%u retrans=%u unacked=%u sacked=%u reordering=%u\n",
+			f->id, ti.tcpi_snd_cwnd, ti.tcpi_snd_ssthresh, ti.tcpi_rtt,
+			ti.tcpi_snd_mss, ti.tcpi_total_retrans, ti.tcpi_unacked,
+			ti.tcpi_sacked, ti.tcpi_reordering);
+		return;
+	}
+	len = sizeof(xi);
+	if (getsockopt(f->fd, SOL_XTCP, XTCP_INFO, &xi, &len))
+		return;
+	fprintf(stderr, "info flow=%d cwnd=%u ssthresh=%u srtt_us=%u mss=%u retrans=%llu unacked=%u sacked=%u reordering=%u snd_wnd=%u fast=%llu timeouts=%llu snd_buf=%u segs_out=%llu\n",
+		f->id, xi.snd_cwnd, xi.snd_ssthresh, xi.srtt, xi.snd_mss,
+		(unsigned long long)xi.total_retrans, xi.unacked, xi.sacked,
+		xi.reordering, xi.snd_wnd, (unsigned long long)xi.fast_retrans,
+		(unsigned long long)xi.timeouts, xi.snd_buf,
+		(unsigned long long)xi.segs_out);
+}
 
 static void *stream_flow(void *arg)
 {
@@ -145,6 +178,8 @@ static void *stream_flow(void *arg)
 			f->err = 1;
 			return NULL;
 		}
+	if (show_info)
+		print_info(f);
 	shutdown(f->fd, SHUT_WR);
 	f->err = read_full(f->fd, &f->total, sizeof(f->total)) ? 1 : 0;
 	f->t1 = now();
@@ -177,6 +212,7 @@ static int run_stream(double secs, int n)
 	for (i = 0; i < n; i++) {
 		f[i].t0 = t0;
 		f[i].secs = secs;
+		f[i].id = i;
 		if (pthread_create(&t[i], NULL, stream_flow, &f[i]))
 			return 1;
 	}
@@ -258,10 +294,10 @@ static int run_crr(double secs)
 int main(int argc, char **argv)
 {
 	const char *host = NULL, *mode = "stream";
-	int opt, server = 0, tcp = 0, port = 0, flows = 1;
+	int opt, server = 0, port = 0, flows = 1;
 	double secs = 5;
 
-	while ((opt = getopt(argc, argv, "sc:p:m:d:tP:")) != -1) {
+	while ((opt = getopt(argc, argv, "sc:p:m:d:tP:i")) != -1) {
 		switch (opt) {
 		case 's':
 			server = 1;
@@ -280,6 +316,9 @@ int main(int argc, char **argv)
 			break;
 		case 't':
 			tcp = 1;
+			break;
+		case 'i':
+			show_info = 1;
 			break;
 		case 'P':
 			flows = atoi(optarg);
@@ -307,7 +346,7 @@ int main(int argc, char **argv)
 		return run_crr(secs);
 usage:
 	fprintf(stderr, "usage: %s -s -p PORT [-t]\n"
-		"       %s -c ADDR -p PORT -m stream|rr|crr -d SECS [-t] [-P FLOWS]\n",
+		"       %s -c ADDR -p PORT -m stream|rr|crr -d SECS [-t] [-P FLOWS] [-i]\n",
 		argv[0], argv[0]);
 	return 2;
 }

@@ -3,7 +3,7 @@
  * xtcp-scale: many connections and many TIME_WAIT objects in one
  * namespace, for xtcp or (with -t) the kernel's TCP, over loopback.
  *
- *   xtcp-scale [-t] [-c CONNS] [-w TIMEWAITS]
+ *   xtcp-scale [-t] [-v] [-c CONNS] [-w TIMEWAITS]
  *
  * 1. CONNS (10000) connections to one listener, established at once
  *    (non-blocking connects, accepts as they come), each carrying 64
@@ -17,6 +17,9 @@
  *    listener ports, as a port of the local range is shared per
  *    4-tuple): the time, memory per object, and the round-trip cost of
  *    a fresh connection among them.
+ *
+ * With -v, also the slab caches that grew in step 1, in bytes per
+ * connection (active objects times object size, from /proc/slabinfo).
  *
  * Prints one line of figures and "PASS", or "FAIL" with the reason; the
  * figures are for make bench, pass/fail is correctness only (every
@@ -83,6 +86,51 @@ static long used_kb(void)
 	}
 	fclose(f);
 	return total - free_kb;
+}
+
+#define MAX_CACHES 512
+
+struct slab_use {
+	char name[64];
+	long bytes;
+};
+
+/* Bytes in active objects per slab cache; returns how many caches. */
+static int slab_read(struct slab_use *use)
+{
+	long active, total, size;
+	char line[512];
+	int n = 0;
+	FILE *f = fopen("/proc/slabinfo", "r");
+
+	while (f && n < MAX_CACHES && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %ld %ld %ld", use[n].name, &active,
+			   &total, &size) == 4) {
+			use[n].bytes = active * size;
+			n++;
+		}
+	if (f)
+		fclose(f);
+	return n;
+}
+
+/* The caches that grew by at least 8 bytes per connection. */
+static void slab_report(const struct slab_use *a, int na,
+			const struct slab_use *b, int nb, int nconn)
+{
+	int i, k;
+
+	for (i = 0; i < nb; i++) {
+		long before = 0, d;
+
+		for (k = 0; k < na; k++)
+			if (!strcmp(a[k].name, b[i].name))
+				before = a[k].bytes;
+		d = (b[i].bytes - before) / nconn;
+		if (d >= 8)
+			printf("xtcp-scale: %s slab %s %ld bytes per connection\n",
+			       tcp ? "tcp" : "xtcp", b[i].name, d);
+	}
 }
 
 static long timewaits(void)
@@ -279,13 +327,17 @@ int main(int argc, char **argv)
 	int nconn = 10000, ntw = 100000, opt, i, l, tl[TW_PORTS];
 	struct rlimit rl = { 1 << 20, 1 << 20 };
 	double t0, t_conn, t_tw, rtt_conn, rtt_tw;
+	static struct slab_use slab0[MAX_CACHES], slab1[MAX_CACHES];
 	long m0, m1, m2, sl0, sl1, tw;
-	int *c, *s;
+	int *c, *s, verbose = 0, ns0 = 0, ns1;
 
-	while ((opt = getopt(argc, argv, "tc:w:")) != -1) {
+	while ((opt = getopt(argc, argv, "tvc:w:")) != -1) {
 		switch (opt) {
 		case 't':
 			tcp = 1;
+			break;
+		case 'v':
+			verbose = 1;
 			break;
 		case 'c':
 			nconn = atoi(optarg);
@@ -294,7 +346,7 @@ int main(int argc, char **argv)
 			ntw = atoi(optarg);
 			break;
 		default:
-			fprintf(stderr, "usage: %s [-t] [-c CONNS] [-w TIMEWAITS]\n", argv[0]);
+			fprintf(stderr, "usage: %s [-t] [-v] [-c CONNS] [-w TIMEWAITS]\n", argv[0]);
 			return 2;
 		}
 	}
@@ -325,6 +377,8 @@ int main(int argc, char **argv)
 	l = listen_on(BASE_PORT);
 	if (l < 0)
 		return fail("listen");
+	if (verbose)
+		ns0 = slab_read(slab0);
 	m0 = used_kb();
 	sl0 = slab_kb;
 	t0 = now_s();
@@ -335,6 +389,10 @@ int main(int argc, char **argv)
 	t_conn = now_s() - t0;
 	m1 = used_kb();
 	sl1 = slab_kb;
+	if (verbose) {
+		ns1 = slab_read(slab1);
+		slab_report(slab0, ns0, slab1, ns1, nconn);
+	}
 	rtt_conn = round_trips(c, s, nconn, 2);
 	if (rtt_conn < 0)
 		return fail("round trips");

@@ -31,6 +31,7 @@ struct proto xtcp_proto = {
 	.backlog_rcv	= xtcp_rcv,
 	.release_cb	= xtcp_release_cb,
 	.keepalive	= xtcp_keepalive,
+	.stream_memory_free = xtcp_stream_memory_free,
 };
 
 #ifdef XTCP_HAVE_PROTO_ACCEPT_ARG

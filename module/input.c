@@ -691,17 +691,21 @@ static bool xtcp_is_simopen_synack(const struct sock *sk, const struct sk_buff *
 
 /*
  * In-order data arrived: ACK now if more than one full segment is
- * unacknowledged (RFC 9293 §3.8.6.3: every second full segment), else
- * let the delayed-ACK timer do it.
+ * unacknowledged (RFC 9293 §3.8.6.3: every second full segment) or
+ * XTCP_QUICKACK asked for it, else let the delayed-ACK timer do it.
  */
 static void xtcp_ack_snd_check(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	if (xs->rcv_nxt - xs->rcv_wup > xs->rcv_mss)
+	if (xs->rcv_nxt - xs->rcv_wup > xs->rcv_mss) {
 		xtcp_send_ack(sk);
-	else
+	} else if (xs->quick_acks && !xs->ack_pingpong) {
+		xs->quick_acks--;
+		xtcp_send_ack(sk);
+	} else {
 		xtcp_timer_delack(sk);
+	}
 }
 
 /**
@@ -869,10 +873,16 @@ static void xtcp_rcv_established(struct sock *sk, struct sk_buff *skb)
 		switch (sk->sk_state) {
 		case XTCP_FIN_WAIT1:
 			xtcp_transition(sk, XTCP_EV_RCV_ACK);
-			if (sock_flag(sk, SOCK_DEAD))
-				xtcp_timer_orphan_fin_wait2(sk);
-			else
+			if (!sock_flag(sk, SOCK_DEAD)) {
 				sk->sk_state_change(sk);
+			} else if (READ_ONCE(xs->linger2) < 0) {
+				/* XTCP_LINGER2 < 0: no FIN_WAIT_2 for an orphan. */
+				XTCP_INC_STATS(net, XTCP_MIB_ABORTONLINGER);
+				xtcp_done(sk);
+				goto drop;
+			} else {
+				xtcp_timer_orphan_fin_wait2(sk);
+			}
 			break;
 		case XTCP_CLOSING:
 			xtcp_enter_time_wait(sk);

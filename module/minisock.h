@@ -82,15 +82,19 @@ struct xtcp_tw {
  * @sack_ok: the SYN offered SACK and we take it.
  * @ts: timestamps, if the SYN offered them and we take them: TS.Recent
  *	is the SYN's TSval.
- * @retrans: SYN-ACKs resent so far.
+ * @retrans: timeouts so far (each resends the SYN-ACK, but while
+ *	XTCP_DEFER_ACCEPT waits for data after a bare ACK).
+ * @acked: a bare ACK completed the handshake, which XTCP_DEFER_ACCEPT
+ *	holds until data comes.
  * @rto_ms: the current resend interval, doubling per resend.
  * @last_oow_ack_time: jiffies of the last reply to a segment that did
  *	not belong, for xtcp_oow_rate_limited().
  * @conn_slot: conn table bucket.
  *
- * All but @node, @expires, @retrans, @rto_ms and @last_oow_ack_time
- * are fixed before the object is hashed; those change only in the
- * timer's callback (and the rate limiter's word, racily, as TCP's).
+ * All but @node, @expires, @retrans, @rto_ms, @acked and
+ * @last_oow_ack_time are fixed before the object is hashed; those
+ * change only in the timer's callback (and @acked and the rate
+ * limiter's word, racily, as TCP's).
  */
 struct xtcp_req {
 	struct sock_common common;
@@ -109,6 +113,7 @@ struct xtcp_req {
 	bool sack_ok;
 	struct xtcp_ts ts;
 	u8 retrans;
+	bool acked;
 	u32 rto_ms;
 	u32 last_oow_ack_time;
 	int conn_slot;

@@ -68,6 +68,8 @@ const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_SACKRENEGING]		= "SACKReneging",
 	[XTCP_MIB_SACKSPLITREFUSED]	= "SACKSplitRefused",
 	[XTCP_MIB_SACKREORDER]		= "SACKReorder",
+	[XTCP_MIB_ABORTONLINGER]	= "AbortOnLinger",
+	[XTCP_MIB_DEFERACCEPTDROP]	= "DeferAcceptDrop",
 };
 
 /**
@@ -154,7 +156,7 @@ static int __net_init xtcp_net_init(struct net *net)
 	xn->sysctl[XTCP_SYSCTL_WINDOW_SCALING] = 1;
 	xn->sysctl[XTCP_SYSCTL_INVALID_RATELIMIT_MS] = 500;
 	xn->sysctl[XTCP_SYSCTL_CHALLENGE_ACK_LIMIT] = 1000;
-	xn->sysctl[XTCP_SYSCTL_ORPHAN_RETRIES] = 8;
+	xn->sysctl[XTCP_SYSCTL_ORPHAN_RETRIES] = 0;	/* TCP's: 0 means 8 */
 	xn->sysctl[XTCP_SYSCTL_MAX_ORPHANS] = 65536;
 	xn->sysctl[XTCP_SYSCTL_MAX_TW_BUCKETS] = 262144;
 	xn->sysctl[XTCP_SYSCTL_SYNCOOKIES] = 1;

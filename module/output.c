@@ -51,6 +51,8 @@ u32 __xtcp_rcv_space(const struct sock *sk, u8 wscale, u16 advmss)
 	if (free <= 0)
 		return 0;
 	win = min_t(u32, free / 2, 65535U << wscale);
+	if (READ_ONCE(xtcp_sk(sk)->window_clamp))
+		win = min(win, READ_ONCE(xtcp_sk(sk)->window_clamp));
 	/* Under memory pressure, four segments at most (as TCP's ssthresh). */
 	if (sk_under_memory_pressure(sk))
 		win = min_t(u32, win, 4 * advmss);
@@ -75,17 +77,20 @@ u32 xtcp_rcv_space(const struct sock *sk)
  * @sk: the socket.
  *
  * Sized for the largest window the buffer may ever give: SO_RCVBUF if
- * the user set it, else net.xtcp.rmem's maximum.
+ * the user set it, else net.xtcp.rmem's maximum; at most
+ * XTCP_WINDOW_CLAMP.
  *
  * Return: the shift, 0..14.
  */
 u8 xtcp_choose_wscale(const struct sock *sk)
 {
 	int space = READ_ONCE(xtcp_pernet(sock_net(sk))->rmem[2]);
+	u32 clamp = READ_ONCE(xtcp_sk(sk)->window_clamp);
 
 	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK)
 		space = min(space, READ_ONCE(sk->sk_rcvbuf));
-	return xtcp_wscale_for(space / 2);
+	space /= 2;
+	return xtcp_wscale_for(clamp ? min_t(u32, space, clamp) : space);
 }
 
 /**
@@ -519,14 +524,15 @@ void xtcp_retransmit_head(struct sock *sk)
  * segment is partial.
  */
 static bool xtcp_nagle_hold(const struct sock *sk, const struct sk_buff *skb,
-			    bool more)
+			    enum xtcp_xmit_mode mode)
 {
 	const struct xtcp_sock *xs = xtcp_sk(sk);
 
 	if ((XTCP_SKB_CB(skb)->flags & TCPHDR_FIN) ||
-	    xtcp_seq_before(XTCP_SKB_CB(skb)->seq, xs->snd_nxt))
+	    xtcp_seq_before(XTCP_SKB_CB(skb)->seq, xs->snd_nxt) ||
+	    mode == XTCP_XMIT_PUSH)
 		return false;
-	if (more || xs->cork)
+	if (mode == XTCP_XMIT_MORE || xs->cork)
 		return true;
 	return !xs->nodelay && xs->packets_out &&
 	       xtcp_seq_after(xs->snd_sml, xs->snd_una);
@@ -559,7 +565,7 @@ enum {
  * Return: bytes, or XTCP_LIMIT_*.
  */
 static int xtcp_send_limit(const struct sock *sk, const struct sk_buff *skb,
-			   u32 quota, bool more)
+			   u32 quota, enum xtcp_xmit_mode mode)
 {
 	const struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 mss = xs->mss, room = xtcp_window_room(xs, skb);
@@ -568,7 +574,7 @@ static int xtcp_send_limit(const struct sock *sk, const struct sk_buff *skb,
 	if (limit >= skb->len) {
 		if (skb->len % mss &&
 		    skb_queue_is_last(&sk->sk_write_queue, skb) &&
-		    xtcp_nagle_hold(sk, skb, more))
+		    xtcp_nagle_hold(sk, skb, mode))
 			limit = rounddown(skb->len, mss);
 		else
 			return skb->len;
@@ -583,7 +589,7 @@ static int xtcp_send_limit(const struct sock *sk, const struct sk_buff *skb,
 /**
  * __xtcp_write_xmit() - send what the windows allow from send_head on.
  * @sk: the socket, locked, synchronized.
- * @more: the user said more is coming (MSG_MORE): hold a partial tail.
+ * @mode: how a partial last segment is treated (&enum xtcp_xmit_mode).
  *
  * An skb goes out, as one super-segment of as many MSS-sized segments
  * as it holds, when it fits the congestion window (packets_out counts
@@ -592,14 +598,16 @@ static int xtcp_send_limit(const struct sock *sk, const struct sk_buff *skb,
  * snd_nxt is a retransmission (after a timeout rewound send_head).  A
  * lone FIN may go out with the window closed: it takes no buffer.  If
  * data waits on a closed window with nothing in flight, the persist
- * timer starts; if IP refused a segment (or no memory was there to cut
- * one) with nothing in flight, the retransmission timer does
- * (xtcp_timer_xmit_failed()).
+ * timer starts, as it does for a partial segment that cork or MSG_MORE
+ * holds with nothing in flight: when it fires, xtcp_write_wakeup() sends
+ * it (TCP_CORK's ceiling, as TCP's probe timer gives it); if IP refused
+ * a segment (or no memory was there to cut one) with nothing in flight,
+ * the retransmission timer does (xtcp_timer_xmit_failed()).
  */
-void __xtcp_write_xmit(struct sock *sk, bool more)
+void __xtcp_write_xmit(struct sock *sk, enum xtcp_xmit_mode mode)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	bool closed = false, failed = false;
+	bool closed = false, failed = false, held = false;
 	struct sk_buff *skb;
 	/* Limited transmit (RFC 3042): one new segment per early dupack. */
 	u32 cwnd = xs->cc.cwnd +
@@ -621,14 +629,16 @@ void __xtcp_write_xmit(struct sock *sk, bool more)
 			continue;
 		}
 		if (skb->len) {
-			int limit = xtcp_send_limit(sk, skb, cwnd - pipe, more);
+			int limit = xtcp_send_limit(sk, skb, cwnd - pipe, mode);
 
 			if (limit == XTCP_LIMIT_WINDOW) {
 				closed = true;
 				break;
 			}
-			if (limit == XTCP_LIMIT_NAGLE)
+			if (limit == XTCP_LIMIT_NAGLE) {
+				held = true;
 				break;
+			}
 			if (limit < skb->len && xtcp_fragment(sk, skb, limit)) {
 				failed = true;
 				break;
@@ -658,7 +668,7 @@ void __xtcp_write_xmit(struct sock *sk, bool more)
 	}
 	if (failed && !xs->packets_out)
 		xtcp_timer_xmit_failed(sk);
-	else if (closed && !xs->packets_out)
+	else if ((closed || held) && !xs->packets_out)
 		xtcp_timer_window_closed(sk);
 }
 
@@ -669,7 +679,27 @@ void __xtcp_write_xmit(struct sock *sk, bool more)
  */
 void xtcp_write_xmit(struct sock *sk)
 {
-	__xtcp_write_xmit(sk, false);
+	__xtcp_write_xmit(sk, XTCP_XMIT_NAGLE);
+}
+
+/**
+ * xtcp_write_wakeup() - the persist timer fired with data unsent and
+ *	nothing in flight: send what the peer's window takes, a partial
+ *	segment that cork or MSG_MORE holds included (TCP's
+ *	tcp_write_wakeup()).
+ * @sk: the socket, locked.
+ *
+ * Return: true if anything went out; if not, the window is shut and
+ * the caller probes it.
+ */
+bool xtcp_write_wakeup(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xs->send_head || !xtcp_window_room(xs, xs->send_head))
+		return false;
+	__xtcp_write_xmit(sk, XTCP_XMIT_PUSH);
+	return xs->packets_out;
 }
 
 /**

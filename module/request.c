@@ -113,10 +113,18 @@ static enum hrtimer_restart xtcp_req_timer_fn(struct hrtimer *t)
 {
 	struct xtcp_req *req = container_of(t, struct xtcp_req, timer);
 	struct net *net = sock_net(req->listener);
+	u8 defer = READ_ONCE(xtcp_sk(req->listener)->defer_accept);
+	bool acked = READ_ONCE(req->acked);
 
 	if (xtcp_req_claimed(req))
 		goto put;
-	if (req->retrans >= xtcp_sysctl(net, XTCP_SYSCTL_SYNACK_RETRIES)) {
+	/*
+	 * XTCP_DEFER_ACCEPT, as TCP's syn_ack_recalc(): once a bare ACK
+	 * came, live until the deferral is over, and resend the SYN-ACK
+	 * only at its end, to draw the peer's ACK (or data) once more.
+	 */
+	if (req->retrans >= xtcp_sysctl(net, XTCP_SYSCTL_SYNACK_RETRIES) &&
+	    (!acked || req->retrans >= defer)) {
 		/* As TCP: a request that times out goes quietly. */
 		XTCP_INC_STATS(net, XTCP_MIB_TIMEOUTS);
 		if (xtcp_req_claim(req) && xtcp_req_unhash(req))
@@ -124,8 +132,10 @@ static enum hrtimer_restart xtcp_req_timer_fn(struct hrtimer *t)
 		goto put;
 	}
 	req->retrans++;
-	XTCP_INC_STATS(net, XTCP_MIB_RETRANSSEGS);
-	xtcp_req_send_synack(req);
+	if (!acked || req->retrans >= defer) {
+		XTCP_INC_STATS(net, XTCP_MIB_RETRANSSEGS);
+		xtcp_req_send_synack(req);
+	}
 	req->rto_ms = min_t(u32, req->rto_ms * 2,
 			    xtcp_sysctl(net, XTCP_SYSCTL_RTO_MAX_MS));
 	req->expires = ktime_add_ms(ktime_get(), req->rto_ms);
@@ -304,6 +314,13 @@ bool xtcp_req_rcv(struct xtcp_req *req, struct sk_buff *skb)
 		return false;
 	if (ntohl(th->ack_seq) != req->iss + 1) {
 		xtcp_v4_send_reset(net, skb);
+		return false;
+	}
+	/* XTCP_DEFER_ACCEPT: a bare ACK waits for data (or the deferral's end). */
+	if (cb->end_seq == rcv_nxt &&
+	    READ_ONCE(req->retrans) < READ_ONCE(xtcp_sk(req->listener)->defer_accept)) {
+		WRITE_ONCE(req->acked, true);
+		XTCP_INC_STATS(net, XTCP_MIB_DEFERACCEPTDROP);
 		return false;
 	}
 	return true;

@@ -28,6 +28,23 @@ static void xtcp_sock_destruct(struct sock *sk)
 	kfree(rcu_dereference_protected(inet->inet_opt, 1));
 }
 
+/**
+ * xtcp_stream_memory_free() - proto->stream_memory_free: below
+ *	XTCP_NOTSENT_LOWAT, as tcp_stream_memory_free().
+ * @sk: the socket.
+ * @wake: 1 when deciding whether to wake a writer: half the limit then.
+ *
+ * Return: true if the unsent bytes leave room for more.
+ */
+bool xtcp_stream_memory_free(const struct sock *sk, int wake)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 lowat = READ_ONCE(xs->notsent_lowat);
+	u32 notsent = READ_ONCE(xs->write_seq) - READ_ONCE(xs->snd_nxt);
+
+	return !lowat || (notsent << wake) < lowat;
+}
+
 /* Wake writers once a third of the send buffer is free again. */
 static void xtcp_write_space(struct sock *sk)
 {
@@ -149,6 +166,10 @@ struct sock *xtcp_sock_clone(const struct sock *lsk)
 	xs->keepintvl = READ_ONCE(xl->keepintvl);
 	xs->keepcnt = READ_ONCE(xl->keepcnt);
 	xs->user_timeout = READ_ONCE(xl->user_timeout);
+	xs->user_mss = READ_ONCE(xl->user_mss);
+	xs->linger2 = READ_ONCE(xl->linger2);
+	xs->window_clamp = READ_ONCE(xl->window_clamp);
+	xs->notsent_lowat = READ_ONCE(xl->notsent_lowat);
 	return sk;
 }
 
@@ -187,6 +208,15 @@ static void xtcp_setup_gso(struct sock *sk, const struct dst_entry *dst)
 	sk->sk_gso_max_segs = max_t(u32, READ_ONCE(dst->dev->gso_max_segs), 1);
 }
 
+/* The MSS to offer: the route's, within bounds and XTCP_MAXSEG. */
+static u16 xtcp_clamp_mss(const struct sock *sk, unsigned int mss)
+{
+	u16 user = READ_ONCE(xtcp_sk(sk)->user_mss);
+
+	mss = clamp_t(unsigned int, mss, XTCP_MIN_MSS, 65495);
+	return user ? min_t(unsigned int, mss, user) : mss;
+}
+
 /**
  * xtcp_route() - route a socket to its peer and size its segments.
  * @sk: the socket, locked, with its addresses and ports set.
@@ -219,7 +249,7 @@ int xtcp_route(struct sock *sk)
 	opt = rcu_dereference_protected(inet->inet_opt, 1);
 	if (opt)
 		mss -= opt->opt.optlen;
-	xtcp_sk(sk)->advmss = clamp_t(unsigned int, mss, 88, 65495);
+	xtcp_sk(sk)->advmss = xtcp_clamp_mss(sk, mss);
 	xtcp_sk(sk)->mss = xtcp_sk(sk)->advmss;
 	return 0;
 }
@@ -254,7 +284,7 @@ int xtcp_route_mss(struct sock *lsk, __be32 raddr, __be32 laddr,
 	}
 	mss = dst_mtu(&rt->dst) - sizeof(struct iphdr) - sizeof(struct tcphdr);
 	ip_rt_put(rt);
-	return clamp_t(unsigned int, mss, 88, 65495);
+	return xtcp_clamp_mss(lsk, mss);
 }
 
 /**
@@ -816,8 +846,15 @@ int xtcp_release(struct socket *sock)
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ABORTONMEMORY);
 		xtcp_abort(sk, 0, true);
 	}
-	if (sk->sk_state == XTCP_FIN_WAIT2)
-		xtcp_timer_orphan_fin_wait2(sk);
+	if (sk->sk_state == XTCP_FIN_WAIT2) {
+		if (READ_ONCE(xtcp_sk(sk)->linger2) < 0) {
+			/* XTCP_LINGER2 < 0: reset rather than wait, as TCP. */
+			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ABORTONLINGER);
+			xtcp_abort(sk, 0, true);
+		} else {
+			xtcp_timer_orphan_fin_wait2(sk);
+		}
+	}
 	if (sk->sk_state == XTCP_CLOSE) {
 		xtcp_timers_stop(sk);
 		xtcp_unhash(sk);

@@ -28,11 +28,108 @@ void xtcp_keepalive(struct sock *sk, int on)
 	xtcp_timer_keepalive(sk);
 }
 
+/*
+ * XTCP_DEFER_ACCEPT's seconds as SYN-ACK retransmissions and back, as
+ * TCP_DEFER_ACCEPT counts them: from 1 s, doubling, at most 120 s each.
+ */
+#define XTCP_DEFER_TIMEOUT_INIT	1
+#define XTCP_DEFER_RTO_MAX	120
+
+static u8 xtcp_secs_to_retrans(int secs)
+{
+	int timeout = XTCP_DEFER_TIMEOUT_INIT, period = timeout;
+	u8 n = 1;
+
+	if (secs <= 0)
+		return 0;
+	while (secs > period && n < 255) {
+		n++;
+		timeout = min(timeout * 2, XTCP_DEFER_RTO_MAX);
+		period += timeout;
+	}
+	return n;
+}
+
+static int xtcp_retrans_to_secs(u8 n)
+{
+	int timeout = XTCP_DEFER_TIMEOUT_INIT, period = n ? timeout : 0;
+
+	while (n-- > 1) {
+		timeout = min(timeout * 2, XTCP_DEFER_RTO_MAX);
+		period += timeout;
+	}
+	return period;
+}
+
+/*
+ * XTCP_QUICKACK, as TCP_QUICKACK: an even value that flushed an owed
+ * ACK leaves quick acknowledgments off again.
+ */
+static void xtcp_set_quickack(struct sock *sk, int val)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!val) {
+		WRITE_ONCE(xs->ack_pingpong, true);
+		xs->quick_acks = 0;
+		return;
+	}
+	WRITE_ONCE(xs->ack_pingpong, false);
+	xs->quick_acks = XTCP_MAX_QUICKACKS;
+	if (((1 << sk->sk_state) & (XTCPF_ESTABLISHED | XTCPF_CLOSE_WAIT)) &&
+	    xtcp_timer_delack_flush(sk) && !(val & 1))
+		WRITE_ONCE(xs->ack_pingpong, true);
+}
+
+/* TCP's tcp_set_window_clamp(). */
+static int xtcp_set_window_clamp(struct sock *sk, int val)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!val) {
+		if (sk->sk_state != XTCP_CLOSE)
+			return -EINVAL;
+		WRITE_ONCE(xs->window_clamp, 0);
+		return 0;
+	}
+	WRITE_ONCE(xs->window_clamp, max_t(int, val, SOCK_MIN_RCVBUF / 2));
+	return 0;
+}
+
 static int xtcp_set_int(struct sock *sk, int optname, int val)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	switch (optname) {
+	case XTCP_MAXSEG:
+		if (val && (val < XTCP_MIN_MSS || val > MAX_TCP_WINDOW))
+			return -EINVAL;
+		WRITE_ONCE(xs->user_mss, val);
+		return 0;
+	case XTCP_SYNCNT:
+		if (val < 1 || val > MAX_TCP_SYNCNT)
+			return -EINVAL;
+		WRITE_ONCE(xs->syn_retries, val);
+		return 0;
+	case XTCP_LINGER2:
+		if (val < 0)
+			WRITE_ONCE(xs->linger2, -1);
+		else
+			WRITE_ONCE(xs->linger2, min(val, TCP_FIN_TIMEOUT_MAX / HZ) *
+					       MSEC_PER_SEC);
+		return 0;
+	case XTCP_DEFER_ACCEPT:
+		WRITE_ONCE(xs->defer_accept, xtcp_secs_to_retrans(val));
+		return 0;
+	case XTCP_WINDOW_CLAMP:
+		return xtcp_set_window_clamp(sk, val);
+	case XTCP_QUICKACK:
+		xtcp_set_quickack(sk, val);
+		return 0;
+	case XTCP_NOTSENT_LOWAT:
+		WRITE_ONCE(xs->notsent_lowat, val);
+		sk->sk_write_space(sk);
+		return 0;
 	case XTCP_NODELAY:
 		WRITE_ONCE(xs->nodelay, !!val);
 		if (val)
@@ -214,6 +311,34 @@ static int xtcp_get_int(struct sock *sk, int optname, int *val)
 		return 0;
 	case XTCP_USER_TIMEOUT:
 		*val = READ_ONCE(xs->user_timeout);
+		return 0;
+	case XTCP_MAXSEG:
+		*val = xs->mss;
+		if (xs->user_mss &&
+		    ((1 << sk->sk_state) & (XTCPF_CLOSE | XTCPF_LISTEN)))
+			*val = xs->user_mss;
+		return 0;
+	case XTCP_SYNCNT:
+		*val = READ_ONCE(xs->syn_retries) ?:
+		       xtcp_sysctl(net, XTCP_SYSCTL_SYN_RETRIES);
+		return 0;
+	case XTCP_LINGER2:
+		*val = READ_ONCE(xs->linger2);
+		if (*val >= 0)
+			*val = (*val ?: xtcp_sysctl(net, XTCP_SYSCTL_FIN_TIMEOUT_MS)) /
+			       MSEC_PER_SEC;
+		return 0;
+	case XTCP_DEFER_ACCEPT:
+		*val = xtcp_retrans_to_secs(READ_ONCE(xs->defer_accept));
+		return 0;
+	case XTCP_WINDOW_CLAMP:
+		*val = READ_ONCE(xs->window_clamp);
+		return 0;
+	case XTCP_QUICKACK:
+		*val = !READ_ONCE(xs->ack_pingpong);
+		return 0;
+	case XTCP_NOTSENT_LOWAT:
+		*val = READ_ONCE(xs->notsent_lowat);
 		return 0;
 	}
 	return -ENOPROTOOPT;

@@ -159,7 +159,7 @@ static void xtcp_push(struct sock *sk, int flags, size_t copied)
 
 	if (copied && tail && !(flags & MSG_MORE))
 		XTCP_SKB_CB(tail)->flags |= TCPHDR_PSH;
-	__xtcp_write_xmit(sk, flags & MSG_MORE);
+	__xtcp_write_xmit(sk, flags & MSG_MORE ? XTCP_XMIT_MORE : XTCP_XMIT_NAGLE);
 }
 
 /**
@@ -243,7 +243,7 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 		 */
 		if (copied < len && skb->len >= goal &&
 		    skb == xtcp_sk(sk)->send_head)
-			__xtcp_write_xmit(sk, true);
+			__xtcp_write_xmit(sk, XTCP_XMIT_MORE);
 	}
 	xtcp_push(sk, flags, copied);
 	release_sock(sk);

@@ -23,7 +23,8 @@
  *                        segments that do not belong (500; 0: no limit)
  *   challenge_ack_limit  challenge ACKs per second per namespace (1000)
  *   orphan_retries       retransmissions or window probes of an orphan
- *                        before it is dropped (8)
+ *                        before it is dropped (0: TCP's default, 8
+ *                        while the RTO is below its ceiling, else 0)
  *   max_orphans          orphans of all namespaces past which close()
  *                        resets instead of closing gracefully (65536)
  *   max_tw_buckets       TIME_WAIT objects past which a connection
@@ -158,7 +159,7 @@ static struct ctl_table xtcp_sysctl_template[] = {
 	XTCP_INT("invalid_ratelimit_ms", XTCP_SYSCTL_INVALID_RATELIMIT_MS,
 		 &xtcp_zero, &xtcp_ms_max),
 	XTCP_INT("challenge_ack_limit", XTCP_SYSCTL_CHALLENGE_ACK_LIMIT, &xtcp_zero, &xtcp_int_max),
-	XTCP_INT("orphan_retries", XTCP_SYSCTL_ORPHAN_RETRIES, &xtcp_one, &xtcp_retries_max),
+	XTCP_INT("orphan_retries", XTCP_SYSCTL_ORPHAN_RETRIES, &xtcp_zero, &xtcp_retries_max),
 	XTCP_INT("max_orphans", XTCP_SYSCTL_MAX_ORPHANS, &xtcp_zero, &xtcp_int_max),
 	XTCP_INT("max_tw_buckets", XTCP_SYSCTL_MAX_TW_BUCKETS, &xtcp_zero, &xtcp_int_max),
 	XTCP_INT("syncookies", XTCP_SYSCTL_SYNCOOKIES, &xtcp_zero, &xtcp_two),

@@ -10,9 +10,12 @@
  *                backoff up to rto_max_ms; after syn_retries,
  *                synack_retries or retries2, or XTCP_USER_TIMEOUT, it
  *                gives up with ETIMEDOUT.
- *                persist: the same timer while data waits on a zero
- *                window with nothing in flight; it sends window probes
- *                with exponential backoff.
+ *                persist: the same timer while data waits with nothing
+ *                in flight, on a zero window (it sends window probes
+ *                with exponential backoff) or held by XTCP_CORK or
+ *                MSG_MORE (it sends the held segment: the cork's
+ *                ceiling of one RTO, 200 ms or more, as TCP's probe
+ *                timer gives TCP_CORK).
  *   delack_timer the delayed ACK: fires delack_ms after data that was
  *                not acknowledged at once.
  *   misc_timer   keepalive (SO_KEEPALIVE): probes an idle connection
@@ -107,6 +110,23 @@ static void xtcp_give_up(struct sock *sk, bool send_rst)
 }
 
 /*
+ * An orphan's limit, TCP's tcp_orphan_retries(): net.xtcp.orphan_retries,
+ * 0 meaning 8 while the RTO has not reached its ceiling; none left once
+ * it has and an ICMP error says the peer is unreachable.
+ */
+static u32 xtcp_orphan_retries(struct sock *sk)
+{
+	u32 retries = xtcp_sysctl(sock_net(sk), XTCP_SYSCTL_ORPHAN_RETRIES);
+	bool alive = xtcp_sk(sk)->rto < xtcp_rto_max(sk);
+
+	if (READ_ONCE(sk->sk_err_soft) && !alive)
+		return 0;
+	if (!retries && alive)
+		retries = 8;
+	return retries;
+}
+
+/*
  * Retransmissions or window probes are spent: retries2 for every
  * connection, and for an orphan also orphan_retries (counted in
  * backoffs, which a peer answering probes with a zero window does not
@@ -122,7 +142,7 @@ static bool xtcp_retries_spent(struct sock *sk, u32 count)
 		return true;
 	if (!sock_flag(sk, SOCK_DEAD))
 		return false;
-	if (xtcp_sk(sk)->retries >= xtcp_sysctl(net, XTCP_SYSCTL_ORPHAN_RETRIES))
+	if (xtcp_sk(sk)->retries >= xtcp_orphan_retries(sk))
 		return true;
 	if (xtcp_too_many_orphans(net) || xtcp_out_of_memory(sk)) {
 		XTCP_INC_STATS(net, XTCP_MIB_ABORTONMEMORY);
@@ -144,6 +164,8 @@ static void xtcp_persist_expired(struct sock *sk)
 		xtcp_give_up(sk, true);
 		return;
 	}
+	if (xtcp_write_wakeup(sk))
+		return;		/* held data went: the RTX timer runs */
 	xtcp_send_probe(sk);
 	XTCP_INC_STATS(net, XTCP_MIB_ZEROWINDOWPROBES);
 	xs->probes_out++;
@@ -192,7 +214,7 @@ static void xtcp_rtx_expired(struct sock *sk)
 	}
 	switch (state) {
 	case XTCP_SYN_SENT:
-		max = xtcp_sysctl(net, XTCP_SYSCTL_SYN_RETRIES);
+		max = xs->syn_retries ?: xtcp_sysctl(net, XTCP_SYSCTL_SYN_RETRIES);
 		break;
 	case XTCP_SYN_RECV:
 		if (xtcp_seq_after(xs->snd_una, xs->iss))
@@ -448,8 +470,9 @@ void xtcp_timer_ack_progress(struct sock *sk)
 }
 
 /**
- * xtcp_timer_window_closed() - report that data waits on the peer's
- *	window with nothing in flight: start the persist timer.
+ * xtcp_timer_window_closed() - report that data waits with nothing in
+ *	flight, on the peer's window or held by cork or MSG_MORE: start
+ *	the persist timer.
  * @sk: the socket, locked.
  */
 void xtcp_timer_window_closed(struct sock *sk)
@@ -471,8 +494,10 @@ void xtcp_timer_window_closed(struct sock *sk)
  */
 void xtcp_timer_orphan_fin_wait2(struct sock *sk)
 {
+	int ms = READ_ONCE(xtcp_sk(sk)->linger2);
+
 	xtcp_timer_arm(sk, &xtcp_sk(sk)->misc_timer, XTCP_PENDING_MISC,
-		       xtcp_sysctl(sock_net(sk), XTCP_SYSCTL_FIN_TIMEOUT_MS));
+		       ms > 0 ? ms : xtcp_sysctl(sock_net(sk), XTCP_SYSCTL_FIN_TIMEOUT_MS));
 }
 
 /**
@@ -502,6 +527,21 @@ void xtcp_timer_ack_sent(struct sock *sk)
 
 	if (test_bit(XTCP_PENDING_DELACK, &xs->pending))
 		xtcp_timer_cancel(sk, &xs->delack_timer, XTCP_PENDING_DELACK);
+}
+
+/**
+ * xtcp_timer_delack_flush() - the user asked for acknowledgments now
+ *	(XTCP_QUICKACK): send a delayed ACK that is owed.
+ * @sk: the socket, locked.
+ *
+ * Return: true if one was owed.
+ */
+bool xtcp_timer_delack_flush(struct sock *sk)
+{
+	if (!test_bit(XTCP_PENDING_DELACK, &xtcp_sk(sk)->pending))
+		return false;
+	xtcp_send_ack(sk);
+	return true;
 }
 
 /**

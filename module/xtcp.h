@@ -279,6 +279,18 @@ static inline bool xtcp_ofo_empty(const struct xtcp_ofo *q)
  * @keepintvl: XTCP_KEEPINTVL in seconds, 0 for the sysctl.
  * @keepcnt: XTCP_KEEPCNT, 0 for the sysctl.
  * @user_timeout: XTCP_USER_TIMEOUT in ms, 0 for none.
+ * @user_mss: XTCP_MAXSEG, 0 for none: caps the MSS we offer and send.
+ * @syn_retries: XTCP_SYNCNT, 0 for net.xtcp.syn_retries.
+ * @defer_accept: listener: XTCP_DEFER_ACCEPT, in SYN-ACK retransmissions.
+ * @quick_acks: in-order data segments still to be acknowledged at once
+ *	(XTCP_QUICKACK).
+ * @ack_pingpong: XTCP_QUICKACK was cleared: no quick acknowledgments.
+ * @linger2: XTCP_LINGER2 in ms, 0 for net.xtcp.fin_timeout_ms, negative
+ *	to reset an orphan instead of waiting in FIN_WAIT_2.
+ * @window_clamp: XTCP_WINDOW_CLAMP, 0 for none: the largest window we
+ *	advertise.
+ * @notsent_lowat: XTCP_NOTSENT_LOWAT, 0 for none: writable only while
+ *	fewer unsent bytes are queued.
  * @ofo: out-of-order segments, payload only, disjoint (ofo.c);
  *	charged to the receive buffer.
  * @stats: totals for XTCP_INFO.
@@ -371,6 +383,14 @@ struct xtcp_sock {
 	u16 keepintvl;
 	u8 keepcnt;
 	u32 user_timeout;
+	u16 user_mss;
+	u8 syn_retries;
+	u8 defer_accept;
+	u8 quick_acks;
+	bool ack_pingpong;
+	int linger2;
+	u32 window_clamp;
+	u32 notsent_lowat;
 
 	struct xtcp_ofo ofo;
 	struct xtcp_conn_stats stats;
@@ -508,6 +528,8 @@ enum xtcp_mib_field {
 	XTCP_MIB_SACKRENEGING,
 	XTCP_MIB_SACKSPLITREFUSED,
 	XTCP_MIB_SACKREORDER,
+	XTCP_MIB_ABORTONLINGER,
+	XTCP_MIB_DEFERACCEPTDROP,
 	XTCP_MIB_MAX
 };
 
@@ -631,6 +653,7 @@ extern const char *const xtcp_mib_names[XTCP_MIB_MAX];
 
 #define XTCP_DEFAULT_MSS	536	/* RFC 9293 §3.7.1 */
 #define XTCP_MIN_MSS		88	/* the least MSS we send or offer */
+#define XTCP_MAX_QUICKACKS	16	/* segments XTCP_QUICKACK acknowledges at once */
 
 /* Our TSval now: the millisecond clock plus the connection's offset. */
 static inline u32 xtcp_ts_now(const struct xtcp_ts *ts)
@@ -653,6 +676,7 @@ struct sock *xtcp_sock_alloc(struct net *net, struct socket *sock, gfp_t gfp,
 struct sock *xtcp_sock_clone(const struct sock *lsk);
 void xtcp_write_queue_purge(struct sock *sk);
 int xtcp_route(struct sock *sk);
+bool xtcp_stream_memory_free(const struct sock *sk, int wake);
 void xtcp_set_peer_mss(struct sock *sk, u16 peer_mss);
 void xtcp_ts_offer(struct sock *sk);
 void xtcp_ts_store(struct xtcp_ts *ts, u32 tsval);
@@ -733,8 +757,16 @@ int xtcp_send_synack(struct sock *sk);
 void xtcp_send_ack(struct sock *sk);
 void xtcp_send_probe(struct sock *sk);
 void xtcp_send_active_reset(struct sock *sk);
-void __xtcp_write_xmit(struct sock *sk, bool more);
+/* How __xtcp_write_xmit() treats a partial last segment. */
+enum xtcp_xmit_mode {
+	XTCP_XMIT_NAGLE,	/* by Nagle and XTCP_CORK */
+	XTCP_XMIT_MORE,		/* held back too: MSG_MORE */
+	XTCP_XMIT_PUSH,		/* sent whatever holds it: the cork ceiling */
+};
+
+void __xtcp_write_xmit(struct sock *sk, enum xtcp_xmit_mode mode);
 void xtcp_write_xmit(struct sock *sk);
+bool xtcp_write_wakeup(struct sock *sk);
 bool xtcp_retransmit_rewind(struct sock *sk);
 void xtcp_retransmit_head(struct sock *sk);
 void xtcp_queue_fin(struct sock *sk);
@@ -759,6 +791,7 @@ void xtcp_timer_window_closed(struct sock *sk);
 void xtcp_timer_orphan_fin_wait2(struct sock *sk);
 void xtcp_timer_delack(struct sock *sk);
 void xtcp_timer_ack_sent(struct sock *sk);
+bool xtcp_timer_delack_flush(struct sock *sk);
 void xtcp_timer_keepalive(struct sock *sk);
 void xtcp_timer_rcvd(struct sock *sk);
 

@@ -41,7 +41,9 @@
  * Calls: socket, bind FD PORT, listen FD N, accept FD, connect FD PORT,
  * write FD LEN, read FD LEN, close FD, shutdown FD rd|wr|rdwr,
  * nonblock FD, setsockopt FD NAME VAL (NODELAY, CORK, KEEPALIVE,
- * KEEPIDLE, KEEPINTVL, KEEPCNT, USER_TIMEOUT, RCVBUF, SNDBUF, LINGER0),
+ * KEEPIDLE, KEEPINTVL, KEEPCNT, USER_TIMEOUT, MAXSEG, SYNCNT, LINGER2,
+ * DEFER_ACCEPT, WINDOW_CLAMP, QUICKACK, NOTSENT_LOWAT, RCVBUF, SNDBUF,
+ * LINGER0), getsockopt FD NAME (the same names but LINGER0: the int),
  * getinfo FD FIELD (state, ca_state, snd_cwnd, retransmits, probes,
  * unacked, segs_out, sacked, lost, retrans, dsack_dups, reordering,
  * total_retrans,
@@ -87,7 +89,7 @@
 #define REMOTE_IP	"192.0.2.2"
 #define REMOTE_ISN	1000000000U
 #define MAX_LINES	256
-#define CALLS " socket bind listen accept connect write read close shutdown nonblock setsockopt getinfo "
+#define CALLS " socket bind listen accept connect write read close shutdown nonblock setsockopt getsockopt getinfo "
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define MAX_FDS		16
 
@@ -650,6 +652,13 @@ static int opt_of(const char *name, int *level, int *opt)
 		{ "KEEPINTVL", SOL_XTCP, XTCP_KEEPINTVL },
 		{ "KEEPCNT", SOL_XTCP, XTCP_KEEPCNT },
 		{ "USER_TIMEOUT", SOL_XTCP, XTCP_USER_TIMEOUT },
+		{ "MAXSEG", SOL_XTCP, XTCP_MAXSEG },
+		{ "SYNCNT", SOL_XTCP, XTCP_SYNCNT },
+		{ "LINGER2", SOL_XTCP, XTCP_LINGER2 },
+		{ "DEFER_ACCEPT", SOL_XTCP, XTCP_DEFER_ACCEPT },
+		{ "WINDOW_CLAMP", SOL_XTCP, XTCP_WINDOW_CLAMP },
+		{ "QUICKACK", SOL_XTCP, XTCP_QUICKACK },
+		{ "NOTSENT_LOWAT", SOL_XTCP, XTCP_NOTSENT_LOWAT },
 		{ "KEEPALIVE", SOL_SOCKET, SO_KEEPALIVE },
 		{ "RCVBUF", SOL_SOCKET, SO_RCVBUF },
 		{ "SNDBUF", SOL_SOCKET, SO_SNDBUF },
@@ -722,6 +731,17 @@ static long do_call(struct call *c)
 		}
 		val = c->arg[1];
 		return setsockopt(fd, level, opt, &val, sizeof(val));
+	}
+	if (!strcmp(c->name, "getsockopt")) {
+		socklen_t len = sizeof(val);
+
+		if (opt_of(c->sarg, &level, &opt)) {
+			errno = ENOPROTOOPT;
+			return -1;
+		}
+		if (getsockopt(fd, level, opt, &val, &len))
+			return -1;
+		return val;
 	}
 	if (!strcmp(c->name, "getinfo")) {
 		struct xtcp_info info;

@@ -86,7 +86,8 @@ enum xtcp_state {
  * XTCP_NODELAY: 1 turns Nagle's algorithm off: small segments go out
  *	at once even with data in flight.
  * XTCP_CORK: 1 holds back partial segments until the option is cleared
- *	(or a full segment's worth is queued).
+ *	(or a full segment's worth is queued), for at most the
+ *	retransmission timeout (200 ms or more), as TCP_CORK.
  * XTCP_KEEPIDLE: seconds of idleness before the first keepalive probe
  *	(1..32767); default net.xtcp.keepalive_time.
  * XTCP_KEEPINTVL: seconds between keepalive probes (1..32767); default
@@ -99,14 +100,41 @@ enum xtcp_state {
  *	unacknowledged (or window probes unanswered) before the
  *	connection is dropped with ETIMEDOUT; 0 (the default) leaves it to
  *	net.xtcp.retries2.
+ * XTCP_MAXSEG: caps the MSS offered on our SYN or SYN-ACK and the
+ *	segments we send (88..32767; 0 for no cap); takes effect at the
+ *	next connect() or, on a listener, for its children.  Reading it
+ *	gives the MSS in use, or before a connection the cap if set.
+ * XTCP_SYNCNT: SYN retransmissions before connect() gives up (1..127);
+ *	default net.xtcp.syn_retries.
+ * XTCP_LINGER2: seconds an orphan waits in FIN_WAIT_2 for the peer's
+ *	FIN (at most 120; 0 for net.xtcp.fin_timeout_ms); negative resets
+ *	the connection instead (reads back as -1).
+ * XTCP_DEFER_ACCEPT: listener: seconds to wait for the first data
+ *	before a handshake's last ACK makes a connection accept() sees;
+ *	kept as SYN-ACK retransmissions and read back rounded up to their
+ *	total time, as TCP_DEFER_ACCEPT.
+ * XTCP_WINDOW_CLAMP: the largest window we advertise, in bytes (at
+ *	least SOCK_MIN_RCVBUF / 2; 0, only on a closed socket, for none).
+ * XTCP_QUICKACK: 1 acknowledges pending data at once and the next
+ *	in-order segments without delay; 0 leaves every ACK to the
+ *	delayed-ACK rules.  Reads 0 after it was cleared, else 1.
+ * XTCP_NOTSENT_LOWAT: the socket is writable only while fewer than this
+ *	many bytes are queued and not yet sent; 0 for no limit.
  */
 #define XTCP_NODELAY		1
+#define XTCP_MAXSEG		2
 #define XTCP_CORK		3
 #define XTCP_KEEPIDLE		4
 #define XTCP_KEEPINTVL		5
 #define XTCP_KEEPCNT		6
+#define XTCP_SYNCNT		7
+#define XTCP_LINGER2		8
+#define XTCP_DEFER_ACCEPT	9
+#define XTCP_WINDOW_CLAMP	10
 #define XTCP_INFO		11
+#define XTCP_QUICKACK		12
 #define XTCP_USER_TIMEOUT	18
+#define XTCP_NOTSENT_LOWAT	25
 
 /**
  * enum xtcp_ca_state - congestion-control state in &struct xtcp_info.

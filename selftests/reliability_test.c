@@ -228,8 +228,8 @@ TEST_F_TIMEOUT(net, sockopts_answer_as_tcp_does, 300)
 
 	ASSERT_GE(self_ns, 0);
 	for (listening = 0; listening < 2; listening++) {
-		for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
-			for (k = 0; k < sizeof(vals) / sizeof(vals[0]); k++) {
+		for (i = 0; i < ARRAY_SIZE(opts); i++) {
+			for (k = 0; k < ARRAY_SIZE(vals); k++) {
 				int x = socket_in("xa", 0), t, xr, xg, tr, tg;
 
 				ASSERT_EQ(0, ns_enter("xa"));
@@ -252,7 +252,7 @@ TEST_F_TIMEOUT(net, sockopts_answer_as_tcp_does, 300)
 				 */
 				if (opts[i] == XTCP_WINDOW_CLAMP && vals[k] < 0)
 					tg = xg;
-				EXPECT_EQ(tg, xg) TH_LOG("option %d value %d listening %d read back",
+				EXPECT_EQ(tg, xg) TH_LOG("option %d value %d listening %d, read",
 							 opts[i], vals[k], listening);
 				close(x);
 				close(t);

@@ -150,19 +150,24 @@ static void print_info(const struct flow *f)
 		len = sizeof(ti);
 		if (getsockopt(f->fd, IPPROTO_TCP, TCP_INFO, &ti, &len))
 			return;
-		fprintf(stderr, "info flow=%d cwnd=%u ssthresh=%u srtt_us=%u mss=%u retrans=%u unacked=%u sacked=%u reordering=%u\n",
+		fprintf(stderr, "info flow=%d cwnd=%u ssthresh=%u srtt_us=%u mss=%u",
 			f->id, ti.tcpi_snd_cwnd, ti.tcpi_snd_ssthresh, ti.tcpi_rtt,
-			ti.tcpi_snd_mss, ti.tcpi_total_retrans, ti.tcpi_unacked,
-			ti.tcpi_sacked, ti.tcpi_reordering);
+			ti.tcpi_snd_mss);
+		fprintf(stderr, " retrans=%u unacked=%u sacked=%u reordering=%u\n",
+			ti.tcpi_total_retrans, ti.tcpi_unacked, ti.tcpi_sacked,
+			ti.tcpi_reordering);
 		return;
 	}
 	len = sizeof(xi);
 	if (getsockopt(f->fd, SOL_XTCP, XTCP_INFO, &xi, &len))
 		return;
-	fprintf(stderr, "info flow=%d cwnd=%u ssthresh=%u srtt_us=%u mss=%u retrans=%llu unacked=%u sacked=%u reordering=%u snd_wnd=%u fast=%llu timeouts=%llu snd_buf=%u segs_out=%llu\n",
+	fprintf(stderr, "info flow=%d cwnd=%u ssthresh=%u srtt_us=%u mss=%u retrans=%llu",
 		f->id, xi.snd_cwnd, xi.snd_ssthresh, xi.srtt, xi.snd_mss,
-		(unsigned long long)xi.total_retrans, xi.unacked, xi.sacked,
-		xi.reordering, xi.snd_wnd, (unsigned long long)xi.fast_retrans,
+		(unsigned long long)xi.total_retrans);
+	fprintf(stderr, " unacked=%u sacked=%u reordering=%u snd_wnd=%u fast=%llu",
+		xi.unacked, xi.sacked, xi.reordering, xi.snd_wnd,
+		(unsigned long long)xi.fast_retrans);
+	fprintf(stderr, " timeouts=%llu snd_buf=%u segs_out=%llu\n",
 		(unsigned long long)xi.timeouts, xi.snd_buf,
 		(unsigned long long)xi.segs_out);
 }

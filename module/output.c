@@ -100,9 +100,10 @@ u8 xtcp_choose_wscale(const struct sock *sk)
  * The right edge (rcv_wup + rcv_wnd) never moves left: if free space
  * shrank, the old edge is kept and the data that fills it is dropped
  * only if memory truly runs out.  Nor does it move right by less than
- * min(MSS, half the buffer): the receiver's side of silly window
- * syndrome avoidance (RFC 9293 §3.8.6.2.2), so a full buffer shows a
- * zero window until the reader frees a useful amount.
+ * min(MSS, half the buffer, XTCP_WINDOW_CLAMP): the receiver's side of
+ * silly window syndrome avoidance (RFC 9293 §3.8.6.2.2), so a full
+ * buffer shows a zero window until the reader frees a useful amount;
+ * a clamp below the MSS must not keep the window shut for good.
  *
  * Return: the 16-bit field, scaled by rcv_wscale.
  */
@@ -111,7 +112,8 @@ u16 xtcp_select_window(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 win = xtcp_rcv_space(sk);
 	u32 edge = xs->rcv_wup + xs->rcv_wnd;
-	u32 sws = min_t(u32, xtcp_rcvbuf(sk) / 2, xs->advmss);
+	u32 clamp = READ_ONCE(xs->window_clamp) ?: U32_MAX;
+	u32 sws = min3((u32)xtcp_rcvbuf(sk) / 2, (u32)xs->advmss, clamp);
 	u16 field;
 
 	/* Never left; and not right by less than min(MSS, buffer / 2). */

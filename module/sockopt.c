@@ -313,10 +313,10 @@ static int xtcp_get_int(struct sock *sk, int optname, int *val)
 		*val = READ_ONCE(xs->user_timeout);
 		return 0;
 	case XTCP_MAXSEG:
-		*val = xs->mss;
-		if (xs->user_mss &&
+		*val = READ_ONCE(xs->mss);
+		if (READ_ONCE(xs->user_mss) &&
 		    ((1 << sk->sk_state) & (XTCPF_CLOSE | XTCPF_LISTEN)))
-			*val = xs->user_mss;
+			*val = READ_ONCE(xs->user_mss);
 		return 0;
 	case XTCP_SYNCNT:
 		*val = READ_ONCE(xs->syn_retries) ?:

@@ -159,13 +159,14 @@ static void xtcp_persist_expired(struct sock *sk)
 
 	if (!xs->send_head || xs->packets_out)
 		return;		/* the window opened meanwhile */
+	/* Held by cork or MSG_MORE with room in the window: not a stall. */
+	if (xtcp_write_wakeup(sk))
+		return;		/* it went: the RTX timer runs */
 	if (xtcp_retries_spent(sk, xs->probes_out) ||
 	    xtcp_user_timeout_expired(sk, xs->rtx_start)) {
 		xtcp_give_up(sk, true);
 		return;
 	}
-	if (xtcp_write_wakeup(sk))
-		return;		/* held data went: the RTX timer runs */
 	xtcp_send_probe(sk);
 	XTCP_INC_STATS(net, XTCP_MIB_ZEROWINDOWPROBES);
 	xs->probes_out++;

@@ -439,11 +439,34 @@ TEST_F_TIMEOUT(net, cork_and_msg_more_hold_partial_segments, 300)
 	ASSERT_EQ(50, send(self->cli, buf, 50, 0));
 	EXPECT_EQ(100, recv_all(self->srv, buf, 100));
 
-	/* The ceiling: still corked, the data goes after the RTO. */
+	/*
+	 * The ceiling: still corked, the data goes after the RTO.  A user
+	 * timeout shorter than that does not take a held segment for a
+	 * stalled peer.
+	 */
+	ASSERT_EQ(0, set_int(self->cli, XTCP_USER_TIMEOUT, 50));
 	ASSERT_EQ(0, set_int(self->cli, XTCP_CORK, 1));
 	ASSERT_EQ(100, send(self->cli, buf, 100, 0));
 	EXPECT_EQ(100, readable_within(self->srv, 3000));
 	EXPECT_EQ(1, get_int(self->cli, XTCP_CORK));
+	EXPECT_EQ(100, recv_all(self->srv, buf, 100));
+	EXPECT_EQ(XTCP_ESTABLISHED, wait_acked(self->cli).state);
+}
+
+/*
+ * XTCP_WINDOW_CLAMP at its least, below the MSS: the window still
+ * reopens as the reader takes data, and a transfer completes intact.
+ */
+TEST_F_TIMEOUT(net, window_clamp_below_mss_still_moves_data, 300)
+{
+	struct timeval tv = { .tv_sec = 20 };
+
+	ASSERT_EQ(0, pair(7334, &self->cli, &self->srv));
+	ASSERT_EQ(0, setsockopt(self->srv, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
+	ASSERT_EQ(0, set_int(self->srv, XTCP_WINDOW_CLAMP, 1));
+	EXPECT_LT(get_int(self->srv, XTCP_WINDOW_CLAMP), 1448);
+	EXPECT_EQ(0, transfer(self->cli, self->srv, 256 << 10, 11));
+	EXPECT_LE(info_of(self->srv).rcv_wnd, (unsigned int)get_int(self->srv, XTCP_WINDOW_CLAMP));
 }
 
 TEST_F_TIMEOUT(net, delayed_ack_fires_for_one_way_data, 300)

@@ -220,6 +220,7 @@ static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u32 tsecr)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 acked = 0, now = xtcp_clock_us(), sample = 0, late = ack;
+	u32 prior_una;
 	bool sent = true, have_sample = false;
 	struct sk_buff *skb;
 
@@ -272,7 +273,9 @@ static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u32 tsecr)
 	else
 		xs->highest_sack = ack;
 	xs->stats.bytes_acked += ack - xs->snd_una;
+	prior_una = xs->snd_una;
 	xs->snd_una = ack;
+	xtcp_urg_acked(xs, prior_una);
 	/* The path works again: an earlier ICMP error is not the story. */
 	WRITE_ONCE(sk->sk_err_soft, 0);
 	if (!have_sample && xs->ts.ok) {
@@ -658,6 +661,7 @@ static bool xtcp_rcv_synrecv_ack(struct sock *sk, struct sk_buff *skb, u32 ack,
 	}
 	xtcp_transition(sk, XTCP_EV_RCV_ACK);
 	xs->snd_una = xs->iss + 1;	/* our SYN: not counted as data acked */
+	xs->snd_up = xs->snd_una;
 	xtcp_handshake_rtt(sk, opts);
 	xtcp_timer_ack_progress(sk);
 	xs->snd_wnd = ntohs(th->window) << xs->snd_wscale;
@@ -894,6 +898,11 @@ static void xtcp_rcv_established(struct sock *sk, struct sk_buff *skb)
 	}
 	xtcp_write_xmit(sk);
 
+	/* 6: URG, in a state that takes data. */
+	if (th->urg && ((1 << sk->sk_state) &
+			(XTCPF_ESTABLISHED | XTCPF_FIN_WAIT1 | XTCPF_FIN_WAIT2)))
+		xtcp_urg_rcv(sk, th);
+
 	/* 7: segment text. */
 	if (has_data) {
 		switch (sk->sk_state) {
@@ -915,6 +924,8 @@ static void xtcp_rcv_established(struct sock *sk, struct sk_buff *skb)
 			fallthrough;
 		case XTCP_ESTABLISHED:
 			dq = xtcp_data_queue(sk, skb);
+			if (xs->urg_data == XTCP_URG_NOTYET)
+				xtcp_urg_fetch(sk);
 			break;
 		}
 	}
@@ -983,6 +994,7 @@ static void xtcp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 
 	if (th->ack) {
 		xs->snd_una = ack;
+		xs->snd_up = ack;
 		WRITE_ONCE(sk->sk_err_soft, 0);	/* an ICMP error of a lost SYN */
 		xtcp_handshake_rtt(sk, &opts);
 		xtcp_timer_ack_progress(sk);

@@ -221,6 +221,48 @@ static void xtcp_gso_cuts_partial_csum(struct kunit *test)
 	cut_and_check(test, 1449, 1448, NETIF_F_SG | NETIF_F_HW_CSUM);
 }
 
+/* Cut a super-segment whose urgent pointer is @urg; check each piece's. */
+static void cut_urgent(struct kunit *test, u16 urg, const u16 *want, u32 n)
+{
+	struct sk_buff *skb, *segs, *seg, *next;
+	u32 i = 0;
+
+	skb = super_segment(test, 5000, 5 * 1000, 1000, TCPHDR_PSH);
+	tcp_hdr(skb)->urg = 1;
+	tcp_hdr(skb)->urg_ptr = htons(urg);
+	segs = xtcp_gso_segment_ipv4(skb, NETIF_F_SG | NETIF_F_HW_CSUM);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, segs);
+	for (seg = segs; seg; seg = next, i++) {
+		struct tcphdr *th = tcp_hdr(seg);
+
+		next = seg->next;
+		if (i < n) {
+			KUNIT_EXPECT_EQ(test, (int)th->urg, !!want[i]);
+			KUNIT_EXPECT_EQ(test, ntohs(th->urg_ptr), want[i]);
+		}
+		kfree_skb(seg);
+	}
+	KUNIT_EXPECT_EQ(test, i, n);
+	consume_skb(skb);
+}
+
+/*
+ * Each piece's urgent pointer counts from its own sequence number; one
+ * at or past the mark carries none; 0xffff means "further on".
+ */
+static void xtcp_gso_moves_urgent_pointer(struct kunit *test)
+{
+	static const u16 mid[] = { 2500, 1500, 500, 0, 0 };
+	static const u16 end[] = { 5000, 4000, 3000, 2000, 1000 };
+	static const u16 far[] = { 0xffff, 0xffff, 0xffff, 0xffff, 0xffff };
+	static const u16 first[] = { 1000, 0, 0, 0, 0 };
+
+	cut_urgent(test, 2500, mid, ARRAY_SIZE(mid));
+	cut_urgent(test, 5000, end, ARRAY_SIZE(end));
+	cut_urgent(test, 0xffff, far, ARRAY_SIZE(far));
+	cut_urgent(test, 1000, first, ARRAY_SIZE(first));
+}
+
 static void xtcp_gso_rejects_bad(struct kunit *test)
 {
 	struct sk_buff *skb;
@@ -248,6 +290,7 @@ static struct kunit_case xtcp_gso_cases[] = {
 	KUNIT_CASE(xtcp_buffers_follow_pace),
 	KUNIT_CASE(xtcp_gso_cuts_software_csum),
 	KUNIT_CASE(xtcp_gso_cuts_partial_csum),
+	KUNIT_CASE(xtcp_gso_moves_urgent_pointer),
 	KUNIT_CASE(xtcp_gso_rejects_bad),
 	{}
 };

@@ -27,16 +27,24 @@
 
 /*
  * The header of one piece, @th, a copy of the super-segment's: its own
- * sequence number @seq; FIN and PSH belong to the last byte, so only
- * the @last piece keeps them; the ACK and the window are the same on
- * every piece.
+ * sequence number @seq, @off bytes into the super-segment; FIN and PSH
+ * belong to the last byte, so only the @last piece keeps them; the ACK
+ * and the window are the same on every piece.  The urgent pointer is
+ * relative to the sequence number: a piece at or past the mark has
+ * none.  (0xffff, which another stack may mean as "further on", stays.)
  */
-static void xtcp_seg_fix(struct tcphdr *th, u32 seq, bool last)
+static void xtcp_seg_fix(struct tcphdr *th, u32 seq, u32 off, bool last)
 {
+	u16 urg = ntohs(th->urg_ptr);
+
 	th->seq = htonl(seq);
 	if (!last) {
 		th->fin = 0;
 		th->psh = 0;
+	}
+	if (th->urg && urg != 0xffff) {
+		th->urg = urg > off;
+		th->urg_ptr = htons(urg > off ? urg - off : 0);
 	}
 }
 
@@ -72,7 +80,7 @@ struct sk_buff *xtcp_gso_segment_ipv4(struct sk_buff *skb,
 	__be32 saddr = iph->saddr, daddr = iph->daddr;
 	unsigned int thlen, mss;
 	struct tcphdr *th;
-	u32 seq;
+	u32 seq, off = 0;
 
 	if (!pskb_may_pull(skb, sizeof(*th)))
 		return segs;
@@ -106,9 +114,9 @@ struct sk_buff *xtcp_gso_segment_ipv4(struct sk_buff *skb,
 		return segs;
 	for (seg = segs; seg; seg = seg->next) {
 		th = tcp_hdr(seg);
-		xtcp_seg_fix(th, seq, !seg->next);
+		xtcp_seg_fix(th, seq + off, off, !seg->next);
 		xtcp_seg_csum(seg, th, saddr, daddr);
-		seq += seg->len - skb_transport_offset(seg) - thlen;
+		off += seg->len - skb_transport_offset(seg) - thlen;
 	}
 	return segs;
 }

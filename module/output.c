@@ -230,6 +230,8 @@ static int xtcp_transmit(struct sock *sk, struct sk_buff *skb, u8 flags,
 	}
 	if (xs->sack_ok && !skb->len && !(flags & (TCPHDR_SYN | TCPHDR_RST)))
 		xtcp_sack_options(sk, &f, sacks);
+	if (!(flags & (TCPHDR_SYN | TCPHDR_RST)) && xtcp_urg_ptr(xs, seq, &f.urg_ptr))
+		f.flags |= TCPHDR_URG;
 	if (pcount > 1) {
 		shinfo->gso_size = xs->mss;
 		shinfo->gso_segs = pcount;
@@ -530,9 +532,10 @@ static bool xtcp_nagle_hold(const struct sock *sk, const struct sk_buff *skb,
 {
 	const struct xtcp_sock *xs = xtcp_sk(sk);
 
+	/* Nor urgent data: the mark is news (TCP's tcp_nagle_test()). */
 	if ((XTCP_SKB_CB(skb)->flags & TCPHDR_FIN) ||
 	    xtcp_seq_before(XTCP_SKB_CB(skb)->seq, xs->snd_nxt) ||
-	    mode == XTCP_XMIT_PUSH)
+	    mode == XTCP_XMIT_PUSH || xs->snd_up != xs->snd_una)
 		return false;
 	if (mode == XTCP_XMIT_MORE || xs->cork)
 		return true;

@@ -379,6 +379,7 @@ void xtcp_set_iss(struct sock *sk, u32 iss)
 	xs->snd_nxt = xs->iss + 1;
 	xs->write_seq = xs->iss + 1;
 	xs->snd_sml = xs->iss;
+	xs->snd_up = xs->iss;
 	xs->highest_sack = xs->iss;
 }
 
@@ -521,6 +522,7 @@ static void xtcp_reset_conn(struct sock *sk)
 	sock_reset_flag(sk, SOCK_DONE);
 	WRITE_ONCE(sk->sk_err, 0);
 	xs->fin_queued = false;
+	WRITE_ONCE(xs->urg_data, 0);
 	xs->wscale_ok = false;
 	xs->snd_wscale = 0;
 	xs->rcv_wscale = 0;
@@ -893,11 +895,22 @@ __poll_t xtcp_poll(struct file *file, struct socket *sock, poll_table *wait)
 
 	if (state != XTCP_SYN_SENT && state != XTCP_SYN_RECV) {
 		const struct xtcp_sock *xs = xtcp_sk(sk);
-		int avail = READ_ONCE(xs->rcv_nxt) - READ_ONCE(xs->copied_seq);
+		u32 copied_seq = READ_ONCE(xs->copied_seq);
+		int avail = READ_ONCE(xs->rcv_nxt) - copied_seq;
+		int target = sock_rcvlowat(sk, 0, INT_MAX);
+		u16 urg = READ_ONCE(xs->urg_data);
 
-		/* Readable once SO_RCVLOWAT bytes are there, as tcp_poll(). */
-		if (avail > 0 && avail >= sock_rcvlowat(sk, 0, INT_MAX))
+		/*
+		 * Readable once SO_RCVLOWAT bytes are there, as tcp_poll();
+		 * an urgent byte out of band, next in line, is not one.
+		 */
+		if (urg && READ_ONCE(xs->urg_seq) == copied_seq &&
+		    !sock_flag(sk, SOCK_URGINLINE))
+			target++;
+		if (avail > 0 && avail >= target)
 			mask |= EPOLLIN | EPOLLRDNORM;
+		if (urg & XTCP_URG_VALID)
+			mask |= EPOLLPRI;
 		if (!(shutdown & SEND_SHUTDOWN)) {
 			if (sk_stream_is_writeable(sk)) {
 				mask |= EPOLLOUT | EPOLLWRNORM;
@@ -921,7 +934,8 @@ __poll_t xtcp_poll(struct file *file, struct socket *sock, poll_table *wait)
 }
 
 /**
- * xtcp_ioctl() - proto_ops->ioctl: SIOCINQ and SIOCOUTQ, as TCP.
+ * xtcp_ioctl() - proto_ops->ioctl: SIOCINQ, SIOCOUTQ and SIOCATMARK,
+ *	as TCP.
  * @sock: the socket.
  * @cmd: the request.
  * @arg: user pointer to an int.
@@ -949,6 +963,10 @@ int xtcp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 		release_sock(sk);
 		if (answ < 0)
 			answ = 0;
+		return put_user(answ, (int __user *)arg);
+	case SIOCATMARK:
+		answ = READ_ONCE(xs->urg_data) &&
+		       READ_ONCE(xs->urg_seq) == READ_ONCE(xs->copied_seq);
 		return put_user(answ, (int __user *)arg);
 	}
 	return -ENOIOCTLCMD;

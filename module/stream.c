@@ -17,7 +17,8 @@
  * xtcp_inq() - bytes received and not yet read.
  * @sk: the socket, locked.
  *
- * Return: the count.
+ * Return: the count; up to the mark when an urgent byte out of band
+ * is yet to be read, as TCP's tcp_inq().
  */
 int xtcp_inq(const struct sock *sk)
 {
@@ -25,6 +26,8 @@ int xtcp_inq(const struct sock *sk)
 	struct sk_buff *skb;
 	int n = 0;
 
+	if (xtcp_urg_pending(sk))
+		return xs->urg_seq - xs->copied_seq;
 	skb = skb_peek(&sk->sk_receive_queue);
 	if (!skb)
 		return 0;
@@ -150,13 +153,15 @@ static int xtcp_append_frag(struct sock *sk, struct sk_buff *skb,
 }
 
 /*
- * End of a write: PSH on its last segment, then send what Nagle, cork
- * and MSG_MORE allow.
+ * End of a write: the mark after its last byte with MSG_OOB, PSH on its
+ * last segment, then send what Nagle, cork and MSG_MORE allow.
  */
 static void xtcp_push(struct sock *sk, int flags, size_t copied)
 {
 	struct sk_buff *tail = skb_peek_tail(&sk->sk_write_queue);
 
+	if (copied && (flags & MSG_OOB))
+		xtcp_urg_mark(sk);
 	if (copied && tail && !(flags & MSG_MORE))
 		XTCP_SKB_CB(tail)->flags |= TCPHDR_PSH;
 	__xtcp_write_xmit(sk, flags & MSG_MORE ? XTCP_XMIT_MORE : XTCP_XMIT_NAGLE);
@@ -165,7 +170,8 @@ static void xtcp_push(struct sock *sk, int flags, size_t copied)
 /**
  * xtcp_sendmsg() - proto_ops->sendmsg.
  * @sock: the socket.
- * @msg: the data and flags (MSG_DONTWAIT, MSG_NOSIGNAL, MSG_MORE).
+ * @msg: the data and flags (MSG_DONTWAIT, MSG_NOSIGNAL, MSG_MORE,
+ *	MSG_OOB: the last byte is urgent, urgent.c).
  * @len: bytes in @msg.
  *
  * Blocks while the send buffer is full, up to SO_SNDTIMEO.
@@ -182,8 +188,6 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 	long timeo;
 	int err = 0, n;
 
-	if (flags & MSG_OOB)
-		return -EOPNOTSUPP;
 	lock_sock(sk);
 	timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
 	if (sk->sk_state != XTCP_ESTABLISHED && sk->sk_state != XTCP_CLOSE_WAIT) {
@@ -199,7 +203,8 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 			err = -EPIPE;
 			goto error;
 		}
-		goal = xtcp_send_goal(sk);
+		/* Urgent data goes in single segments, as TCP sends it. */
+		goal = flags & MSG_OOB ? xtcp_sk(sk)->mss : xtcp_send_goal(sk);
 		skb = full ? NULL : xtcp_open_tail(sk, goal);
 		full = false;
 		if (!skb) {
@@ -349,8 +354,11 @@ static void xtcp_wait_data(struct sock *sk, long *timeo)
  * @sock: the socket.
  * @msg: where to copy.
  * @len: at most this many bytes.
- * @flags: MSG_DONTWAIT, MSG_PEEK, MSG_WAITALL, MSG_TRUNC is not
- *	supported (as TCP without it).
+ * @flags: MSG_DONTWAIT, MSG_PEEK, MSG_WAITALL, MSG_OOB (urgent.c);
+ *	MSG_TRUNC is not supported (as TCP without it).
+ *
+ * A read ends at the urgent mark; the urgent byte is skipped unless
+ * SO_OOBINLINE is set.
  *
  * Return: bytes copied; 0 at end of stream; -EAGAIN, -ENOTCONN, the
  * socket's error (ECONNRESET, ...) or -EINTR.
@@ -363,14 +371,16 @@ int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len, int flags)
 	int copied = 0, target;
 	long timeo;
 
-	if (flags & MSG_OOB)
-		return -EINVAL;
 	if (flags & MSG_ERRQUEUE)
 		return -EAGAIN;
 
 	lock_sock(sk);
 	if (sk->sk_state == XTCP_LISTEN) {
 		copied = -ENOTCONN;
+		goto out;
+	}
+	if (flags & MSG_OOB) {
+		copied = xtcp_urg_recv(sk, msg, len, flags);
 		goto out;
 	}
 	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
@@ -385,6 +395,18 @@ int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len, int flags)
 		struct sk_buff *skb;
 		u32 offset, used;
 
+		/*
+		 * At the mark a read ends, and one that has nothing yet
+		 * lets a SIGURG handler run first (TCP's rule).
+		 */
+		if (xs->urg_data && xs->urg_seq == *seq) {
+			if (copied)
+				break;
+			if (signal_pending(current)) {
+				copied = timeo ? sock_intr_errno(timeo) : -EAGAIN;
+				break;
+			}
+		}
 		skb_queue_walk(&sk->sk_receive_queue, skb) {
 			offset = *seq - XTCP_SKB_CB(skb)->seq;
 			if (offset < skb->len)
@@ -423,13 +445,26 @@ int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len, int flags)
 
 found:
 		used = min_t(u32, skb->len - offset, len - copied);
-		if (skb_copy_datagram_msg(skb, offset, msg, used)) {
+		if (xs->urg_data) {
+			u32 urg_offset = xs->urg_seq - *seq;
+
+			if (urg_offset && urg_offset < used) {
+				used = urg_offset;	/* up to the mark */
+			} else if (!urg_offset && !sock_flag(sk, SOCK_URGINLINE)) {
+				(*seq)++;		/* the byte is out of band */
+				offset++;
+				used = min_t(u32, used, skb->len - offset);
+			}
+		}
+		if (used && skb_copy_datagram_msg(skb, offset, msg, used)) {
 			if (!copied)
 				copied = -EFAULT;
 			break;
 		}
 		*seq += used;
 		copied += used;
+		if (xs->urg_data && xtcp_seq_after(xs->copied_seq, xs->urg_seq))
+			WRITE_ONCE(xs->urg_data, 0);
 		if (!(flags & MSG_PEEK) && offset + used == skb->len) {
 			__skb_unlink(skb, &sk->sk_receive_queue);
 			consume_skb(skb);

@@ -200,6 +200,7 @@ unsigned int xtcp_build_header(struct tcphdr *th, const struct xtcp_hdr_fields *
 	th->doff = len / 4;
 	tcp_flag_byte(th) = f->flags;
 	th->window = htons(f->window);
+	th->urg_ptr = htons(f->urg_ptr);
 	if (f->mss) {
 		opt[0] = TCPOPT_MSS;
 		opt[1] = TCPOLEN_MSS;

@@ -100,6 +100,7 @@ enum xtcp_hdr_verdict {
  * @num_sacks: SACK blocks to add from @sacks; no more than fit beside
  *	the other options (xtcp_sacks_fit()).
  * @sacks: the blocks, first sent first.
+ * @urg_ptr: the urgent pointer, with TCPHDR_URG in @flags.
  */
 struct xtcp_hdr_fields {
 	__be16 sport;
@@ -117,6 +118,7 @@ struct xtcp_hdr_fields {
 	bool sack_ok;
 	u8 num_sacks;
 	const struct xtcp_sack_block *sacks;
+	u16 urg_ptr;
 };
 
 enum xtcp_hdr_verdict xtcp_hdr_check(const struct tcphdr *th, unsigned int len);

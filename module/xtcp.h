@@ -7,6 +7,7 @@
  *   af_xtcp.c   module init/exit, the family, proto and proto_ops glue
  *   socket.c    bind, connect, shutdown, close, poll, names, ioctls
  *   stream.c    sendmsg/recvmsg: the byte stream
+ *   urgent.c    urgent data: MSG_OOB, the mark, SIGURG
  *   listen.c    listen(), SYNs at a listener, the child queue, accept()
  *   input.c     the IP protocol handler and per-state segment processing
  *   output.c    building and sending segments; replies with no socket
@@ -223,12 +224,18 @@ static inline bool xtcp_ofo_empty(const struct xtcp_ofo *q)
  * @snd_wl2: segment acknowledgment number of the last window update.
  * @max_window: the largest window the peer advertised (RFC 5961 §5).
  * @write_seq: sequence number after the last byte queued by the user.
+ * @snd_up: the sequence number after our last urgent byte; urgent mode
+ *	while it differs from @snd_una (urgent.c).
  * @irs: initial receive sequence number.
  * @rcv_nxt: next sequence number expected.
  * @rcv_wnd: window last advertised.
  * @rcv_wup: @rcv_nxt when @rcv_wnd was advertised; the right edge is
  *	@rcv_wup + @rcv_wnd and never moves left.
- * @copied_seq: next sequence number the user reads.
+ * @copied_seq: next sequence number the user reads.  poll() and
+ *	SIOCATMARK read it, @urg_seq and @urg_data without the lock.
+ * @urg_seq: sequence number of the peer's urgent byte, with @urg_data.
+ * @urg_data: 0, or XTCP_URG_NOTYET, XTCP_URG_VALID with the byte's
+ *	value in the low 8 bits, XTCP_URG_READ (urgent.c).
  * @snd_wscale: shift of the peer's advertised windows (0 without the
  *	option).
  * @rcv_wscale: shift of the windows we advertise.
@@ -337,12 +344,15 @@ struct xtcp_sock {
 	u32 snd_wl2;
 	u32 max_window;
 	u32 write_seq;
+	u32 snd_up;
 
 	u32 irs;
 	u32 rcv_nxt;
 	u32 rcv_wnd;
 	u32 rcv_wup;
 	u32 copied_seq;
+	u32 urg_seq;
+	u16 urg_data;
 
 	u8 snd_wscale;
 	u8 rcv_wscale;
@@ -655,6 +665,11 @@ extern const char *const xtcp_mib_names[XTCP_MIB_MAX];
 #define XTCP_MIN_MSS		88	/* the least MSS we send or offer */
 #define XTCP_MAX_QUICKACKS	16	/* segments XTCP_QUICKACK acknowledges at once */
 
+/* &xtcp_sock.urg_data: where the peer's urgent byte is (urgent.c). */
+#define XTCP_URG_VALID		0x0100	/* here; its value in the low 8 bits */
+#define XTCP_URG_NOTYET		0x0200	/* announced, not arrived */
+#define XTCP_URG_READ		0x0400	/* taken by recv(MSG_OOB) */
+
 /* Our TSval now: the millisecond clock plus the connection's offset. */
 static inline u32 xtcp_ts_now(const struct xtcp_ts *ts)
 {
@@ -700,6 +715,15 @@ int xtcp_inq(const struct sock *sk);
 int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len);
 int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len, int flags);
 void xtcp_rcv_rtt_measure(struct sock *sk);
+
+/* urgent.c */
+void xtcp_urg_mark(struct sock *sk);
+bool xtcp_urg_ptr(const struct xtcp_sock *xs, u32 seq, u16 *ptr);
+void xtcp_urg_acked(struct xtcp_sock *xs, u32 prior);
+void xtcp_urg_rcv(struct sock *sk, const struct tcphdr *th);
+void xtcp_urg_fetch(struct sock *sk);
+int xtcp_urg_recv(struct sock *sk, struct msghdr *msg, int len, int flags);
+bool xtcp_urg_pending(const struct sock *sk);
 
 /* listen.c */
 int xtcp_listen(struct socket *sock, int backlog);

@@ -13,8 +13,8 @@
  *
  * A script is a list of timed lines ("#" starts a comment):
  *
- *   TIME < FLAGS SEQ[:END](LEN) [ack N] [win N] [<OPTS>] [bad_csum]
- *   TIME > FLAGS SEQ[:END](LEN) [ack N] [win N] [<OPTS>] [bad_csum]
+ *   TIME < FLAGS SEQ[:END](LEN) [ack N] [win N] [urg N] [<OPTS>] [bad_csum]
+ *   TIME > FLAGS SEQ[:END](LEN) [ack N] [win N] [urg N] [<OPTS>] [bad_csum]
  *   TIME > none
  *   TIME CALL ARGS... = RESULT
  *   [TIME] `shell command`   (no TIME: right after the previous line)
@@ -22,7 +22,8 @@
  *
  * TIME is seconds from the start, "+S" after the previous line, or "*"
  * (outbound only: any time).  FLAGS are letters S F R P U and "." for
- * ACK.  Inbound sequence numbers are relative to the script's ISN,
+ * ACK; "urg N" is the urgent pointer (0 unless given).  Inbound
+ * payload bytes are all 'x' (120).  Inbound sequence numbers are relative to the script's ISN,
  * outbound ones to the module's (learned from its first SYN); an ACK
  * number is relative to the other side's ISN.  In an expected packet
  * a field left out, or "*", matches anything; OPTS is a comma list of
@@ -40,10 +41,13 @@
  *
  * Calls: socket, bind FD PORT, listen FD N, accept FD, connect FD PORT,
  * write FD LEN, read FD LEN, close FD, shutdown FD rd|wr|rdwr,
+ * sendoob FD LEN (send with MSG_OOB), recvoob FD [peek] (recv(MSG_OOB):
+ * the byte's value), atmark FD (SIOCATMARK), inq FD (SIOCINQ), poll FD
+ * (revents of POLLIN|POLLPRI|POLLOUT at once: 1, 2, 4),
  * nonblock FD, setsockopt FD NAME VAL (NODELAY, CORK, KEEPALIVE,
  * KEEPIDLE, KEEPINTVL, KEEPCNT, USER_TIMEOUT, MAXSEG, SYNCNT, LINGER2,
  * DEFER_ACCEPT, WINDOW_CLAMP, QUICKACK, NOTSENT_LOWAT, RCVBUF, SNDBUF,
- * LINGER0), getsockopt FD NAME (the same names but LINGER0: the int),
+ * LINGER0, OOBINLINE), getsockopt FD NAME (the same names but LINGER0: the int),
  * getinfo FD FIELD (state, ca_state, snd_cwnd, retransmits, probes,
  * unacked, segs_out, sacked, lost, retrans, dsack_dups, reordering,
  * total_retrans,
@@ -64,6 +68,7 @@
 #include <fcntl.h>
 #include <linux/if.h>
 #include <linux/if_tun.h>
+#include <linux/sockios.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <netinet/tcp.h>
@@ -89,7 +94,7 @@
 #define REMOTE_IP	"192.0.2.2"
 #define REMOTE_ISN	1000000000U
 #define MAX_LINES	256
-#define CALLS " socket bind listen accept connect write read close shutdown nonblock setsockopt getsockopt getinfo "
+#define CALLS " socket bind listen accept connect write read close shutdown nonblock setsockopt getsockopt getinfo sendoob recvoob atmark inq poll "
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define MAX_FDS		16
 
@@ -114,6 +119,8 @@ struct seg {
 	int has_ack;
 	unsigned int win;
 	int has_win;
+	unsigned int urg;
+	int has_urg;
 	char opts[256];		/* canonical "mss 1460,nop,wscale 7" */
 	int has_opts;
 	int bad_csum;
@@ -221,6 +228,8 @@ static void seg_str(const struct seg *s, char *out, size_t n)
 		o += snprintf(out + o, n - o, " ack %u", s->ack);
 	if (s->has_win)
 		o += snprintf(out + o, n - o, " win %u", s->win);
+	if (s->has_urg && (s->urg || (s->flags & F_URG)))
+		o += snprintf(out + o, n - o, " urg %u", s->urg);
 	if (s->has_opts && s->opts[0]) {
 		snprintf(tmp, sizeof(tmp), " <%s>", s->opts);
 		o += snprintf(out + o, n - o, "%s", tmp);
@@ -303,6 +312,8 @@ static int decode(const unsigned char *pkt, size_t len, struct seg *s)
 	s->has_ack = !!(s->flags & F_ACK);
 	s->win = (th[14] << 8) | th[15];
 	s->has_win = 1;
+	s->urg = (th[18] << 8) | th[19];
+	s->has_urg = 1;
 	s->has_opts = 1;
 	o = th + 20;
 	for (i = 0; i < doff - 20; i += olen) {
@@ -447,6 +458,8 @@ static int inject(const struct seg *s, int line)
 	th[13] = s->flags;
 	th[14] = (s->has_win ? s->win : 65535) >> 8;
 	th[15] = s->has_win ? s->win : 65535;
+	th[18] = s->urg >> 8;
+	th[19] = s->urg;
 	memset(th + 20 + optlen, 'x', s->len);
 	v = seg_csum(saddr, daddr, th, 20 + optlen + s->len);
 	if (s->bad_csum)
@@ -552,6 +565,11 @@ static int parse_seg(char *p, struct seg *s, int line)
 			if (strcmp(val, "*")) {
 				s->win = strtoul(val, NULL, 0);
 				s->has_win = 1;
+			}
+		} else if (!strcmp(tok, "urg")) {
+			if (strcmp(val, "*")) {
+				s->urg = strtoul(val, NULL, 0);
+				s->has_urg = 1;
 			}
 		} else {
 			return fail_line(line, "unknown field '%s'", tok);
@@ -663,6 +681,7 @@ static int opt_of(const char *name, int *level, int *opt)
 		{ "RCVBUF", SOL_SOCKET, SO_RCVBUF },
 		{ "SNDBUF", SOL_SOCKET, SO_SNDBUF },
 		{ "REUSEADDR", SOL_SOCKET, SO_REUSEADDR },
+		{ "OOBINLINE", SOL_SOCKET, SO_OOBINLINE },
 	};
 	size_t i;
 
@@ -708,6 +727,31 @@ static long do_call(struct call *c)
 	}
 	if (!strcmp(c->name, "read"))
 		return read(fd, buf, c->arg[1] < (long)sizeof(buf) ? c->arg[1] : (long)sizeof(buf));
+	if (!strcmp(c->name, "sendoob")) {
+		len = c->arg[1] < (long)sizeof(buf) ? c->arg[1] : (long)sizeof(buf);
+		memset(buf, 'w', len);
+		return send(fd, buf, len, MSG_OOB);
+	}
+	if (!strcmp(c->name, "recvoob")) {
+		unsigned char b;
+		ssize_t n = recv(fd, &b, 1, MSG_OOB |
+				 (!strcmp(c->sarg, "peek") ? MSG_PEEK : 0));
+
+		return n == 1 ? b : n;
+	}
+	if (!strcmp(c->name, "atmark") || !strcmp(c->name, "inq")) {
+		if (ioctl(fd, c->name[0] == 'a' ? SIOCATMARK : SIOCINQ, &val))
+			return -1;
+		return val;
+	}
+	if (!strcmp(c->name, "poll")) {
+		struct pollfd p = { .fd = fd, .events = POLLIN | POLLPRI | POLLOUT };
+
+		if (poll(&p, 1, 0) < 0)
+			return -1;
+		return (p.revents & POLLIN ? 1 : 0) | (p.revents & POLLPRI ? 2 : 0) |
+		       (p.revents & POLLOUT ? 4 : 0);
+	}
 	if (!strcmp(c->name, "close")) {
 		if (close(fd))
 			return -1;
@@ -882,6 +926,8 @@ static int match(const struct seg *want, const struct seg *got)
 	if (want->has_ack && (!got->has_ack || want->ack != got->ack))
 		return 0;
 	if (want->has_win && want->win != got->win)
+		return 0;
+	if (want->has_urg && want->urg != got->urg)
 		return 0;
 	if (want->has_opts && !opts_match(want->opts, got->opts))
 		return 0;

@@ -954,7 +954,9 @@ int xtcp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 		if (sk->sk_state == XTCP_LISTEN)
 			return -EINVAL;
 		lock_sock(sk);
-		if (cmd == SIOCINQ)
+		if (cmd == SIOCINQ && xtcp_urg_pending(sk))
+			answ = xs->urg_seq - xs->copied_seq;	/* as tcp_inq() */
+		else if (cmd == SIOCINQ)
 			answ = xtcp_inq(sk);
 		else if (sk->sk_state == XTCP_SYN_SENT || sk->sk_state == XTCP_SYN_RECV)
 			answ = 0;	/* the SYN is no data, as in TCP */

@@ -17,8 +17,8 @@
  * xtcp_inq() - bytes received and not yet read.
  * @sk: the socket, locked.
  *
- * Return: the count; up to the mark when an urgent byte out of band
- * is yet to be read, as TCP's tcp_inq().
+ * Return: the count, an urgent byte not yet passed included (close()
+ * resets on any, as tcp_close() does; SIOCINQ stops at the mark).
  */
 int xtcp_inq(const struct sock *sk)
 {
@@ -26,8 +26,6 @@ int xtcp_inq(const struct sock *sk)
 	struct sk_buff *skb;
 	int n = 0;
 
-	if (xtcp_urg_pending(sk))
-		return xs->urg_seq - xs->copied_seq;
 	skb = skb_peek(&sk->sk_receive_queue);
 	if (!skb)
 		return 0;

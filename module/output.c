@@ -614,9 +614,15 @@ void __xtcp_write_xmit(struct sock *sk, enum xtcp_xmit_mode mode)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	bool closed = false, failed = false, held = false;
 	struct sk_buff *skb;
-	/* Limited transmit (RFC 3042): one new segment per early dupack. */
+	/*
+	 * Limited transmit (RFC 3042): one new segment per early dupack.
+	 * With SACK the pipe already leaves out each segment a dupack
+	 * SACKed (RFC 6675), which is the same allowance: adding both
+	 * let two segments out per dupack.
+	 */
 	u32 cwnd = xs->cc.cwnd +
-		   (xs->ca_state == XTCP_CA_OPEN ? min_t(u32, xs->dupacks, 2) : 0);
+		   (xs->ca_state == XTCP_CA_OPEN && !xs->sack_ok ?
+		    min_t(u32, xs->dupacks, 2) : 0);
 
 	while ((skb = xs->send_head)) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);

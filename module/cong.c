@@ -6,6 +6,7 @@
  *   RTT estimation and the RTO          RFC 6298
  *   slow start, congestion avoidance    RFC 5681, initial window RFC 6928
  *   fast retransmit, NewReno recovery   RFC 5681 §3.2, RFC 6582
+ *   the choice of algorithm             "reno" here, "cubic" (cubic.c)
  *   window scaling                      RFC 7323 §2
  *
  * The congestion window counts segments, as Linux TCP's does; flight
@@ -14,10 +15,10 @@
 #include <linux/kernel.h>
 #include <linux/minmax.h>
 #include <linux/skbuff.h>
+#include <linux/string.h>
 #include <net/tcp.h>
 
 #include "xtcp.h"
-
 /**
  * xtcp_rtt_init() - an estimator before any sample.
  * @r: the estimator.
@@ -62,35 +63,125 @@ void xtcp_rtt_sample(struct xtcp_rtt *r, u32 m_us, u32 min_us, u32 max_us)
 EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_rtt_sample);
 
 /**
+ * xtcp_cc_clock_ms() - the clock of congestion control.
+ *
+ * Return: milliseconds, wrapping, never 0 (0 means "no epoch").
+ */
+u32 xtcp_cc_clock_ms(void)
+{
+	return (u32)div_u64(ktime_get_ns(), NSEC_PER_MSEC) | 1;
+}
+
+/* RFC 5681 (4): ssthresh = max(FlightSize / 2, 2 * SMSS). */
+static u32 xtcp_reno_ssthresh(struct xtcp_cc *cc, u32 flight)
+{
+	return max(flight / 2, 2U);
+}
+
+static void xtcp_reno_cong_avoid(struct xtcp_cc *cc, u32 acked, u32 now_ms,
+				 u32 srtt_us)
+{
+	xtcp_cc_reno_grow(cc, acked);
+}
+
+static void xtcp_reno_reset(struct xtcp_cc *cc)
+{
+}
+
+const struct xtcp_cc_ops xtcp_reno = {
+	.name		= "reno",
+	.reset		= xtcp_reno_reset,
+	.ssthresh	= xtcp_reno_ssthresh,
+	.cong_avoid	= xtcp_reno_cong_avoid,
+};
+EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_reno);
+
+/* What the module offers, the default first. */
+static const struct xtcp_cc_ops *const xtcp_cc_all[] = {
+	&xtcp_cubic,
+	&xtcp_reno,
+};
+
+/**
+ * xtcp_cc_find() - an algorithm by name.
+ * @name: as XTCP_CONGESTION and net.xtcp.congestion_control give it.
+ *
+ * Return: the algorithm, or NULL if there is none of that name.
+ */
+const struct xtcp_cc_ops *xtcp_cc_find(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(xtcp_cc_all); i++)
+		if (!strcmp(xtcp_cc_all[i]->name, name))
+			return xtcp_cc_all[i];
+	return NULL;
+}
+EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_cc_find);
+
+/**
+ * xtcp_cc_available() - the names of all algorithms, for the sysctl.
+ * @buf: where, NUL-terminated.
+ * @size: room at @buf.
+ *
+ * Return: the length written, as tcp_get_available_congestion_control()
+ * writes it: the names separated by spaces.
+ */
+int xtcp_cc_available(char *buf, size_t size)
+{
+	unsigned int i;
+	int len = 0;
+
+	if (size)
+		buf[0] = '\0';
+	for (i = 0; i < ARRAY_SIZE(xtcp_cc_all); i++)
+		len += scnprintf(buf + len, size - len, "%s%s", i ? " " : "",
+				 xtcp_cc_all[i]->name);
+	return len;
+}
+EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_cc_available);
+
+/**
  * xtcp_cc_init() - a congestion window at the start of a connection.
  * @cc: the state.
+ * @ops: the algorithm.
  *
  * RFC 6928: ten segments; no slow-start threshold until the first loss.
  */
-void xtcp_cc_init(struct xtcp_cc *cc)
+void xtcp_cc_init(struct xtcp_cc *cc, const struct xtcp_cc_ops *ops)
 {
 	cc->cwnd = XTCP_INIT_CWND;
 	cc->ssthresh = XTCP_INFINITE_SSTHRESH;
 	cc->cnt = 0;
+	xtcp_cc_set(cc, ops);
 }
 EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_cc_init);
 
 /**
- * xtcp_cc_on_ack() - grow the window for newly acknowledged segments.
- * @cc: the state; not in recovery.
- * @acked: segments the ACK covered.
+ * xtcp_cc_set() - switch a connection's algorithm.
+ * @cc: the state.
+ * @ops: the new algorithm.
  *
- * Slow start adds one segment per segment acknowledged, up to
- * ssthresh; past it congestion avoidance adds one per window's worth.
+ * The window and threshold stay, as TCP keeps them when TCP_CONGESTION
+ * changes on a live connection; the new algorithm starts from them.
  */
-void xtcp_cc_on_ack(struct xtcp_cc *cc, u32 acked)
+void xtcp_cc_set(struct xtcp_cc *cc, const struct xtcp_cc_ops *ops)
 {
-	if (cc->cwnd < cc->ssthresh) {
-		u32 n = min(acked, cc->ssthresh - cc->cwnd);
+	WRITE_ONCE(cc->ops, ops);
+	cc->cnt = 0;
+	ops->reset(cc);
+}
+EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_cc_set);
 
-		cc->cwnd += n;
-		acked -= n;
-	}
+/**
+ * xtcp_cc_reno_grow() - congestion avoidance by RFC 5681's rule.
+ * @cc: the state.
+ * @acked: segments acknowledged past ssthresh.
+ *
+ * One segment per window's worth of acknowledged segments.
+ */
+void xtcp_cc_reno_grow(struct xtcp_cc *cc, u32 acked)
+{
 	cc->cnt += acked;
 	while (cc->cnt >= cc->cwnd) {
 		cc->cnt -= cc->cwnd;
@@ -98,25 +189,43 @@ void xtcp_cc_on_ack(struct xtcp_cc *cc, u32 acked)
 	}
 	cc->cwnd = min(cc->cwnd, XTCP_MAX_CWND);
 }
-EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_cc_on_ack);
+EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_cc_reno_grow);
 
-/* RFC 5681 (4): ssthresh = max(FlightSize / 2, 2 * SMSS). */
-static u32 xtcp_cc_halve(u32 flight)
+/**
+ * xtcp_cc_on_ack() - grow the window for newly acknowledged segments.
+ * @cc: the state; not in recovery.
+ * @acked: segments the ACK covered.
+ * @now_ms: xtcp_cc_clock_ms().
+ * @srtt_us: the smoothed RTT; 0 before a sample.
+ *
+ * Slow start adds one segment per segment acknowledged, up to
+ * ssthresh; past it the algorithm grows the window.
+ */
+void xtcp_cc_on_ack(struct xtcp_cc *cc, u32 acked, u32 now_ms, u32 srtt_us)
 {
-	return max(flight / 2, 2U);
+	if (cc->cwnd < cc->ssthresh) {
+		u32 n = min(acked, cc->ssthresh - cc->cwnd);
+
+		cc->cwnd = min(cc->cwnd + n, XTCP_MAX_CWND);
+		acked -= n;
+	}
+	if (acked && cc->cwnd < XTCP_MAX_CWND)
+		cc->ops->cong_avoid(cc, acked, now_ms, srtt_us);
+	cc->cwnd = min(cc->cwnd, XTCP_MAX_CWND);
 }
+EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_cc_on_ack);
 
 /**
  * xtcp_cc_enter_recovery() - the third duplicate ACK: fast retransmit.
  * @cc: the state.
  * @flight: segments in flight when the loss was detected.
  *
- * RFC 5681 §3.2 steps 2 and 3: halve, then inflate by the three
- * segments the duplicate ACKs say have left the network.
+ * RFC 5681 §3.2 steps 2 and 3: the algorithm's threshold, then inflate
+ * by the three segments the duplicate ACKs say have left the network.
  */
 void xtcp_cc_enter_recovery(struct xtcp_cc *cc, u32 flight)
 {
-	cc->ssthresh = xtcp_cc_halve(flight);
+	cc->ssthresh = cc->ops->ssthresh(cc, flight);
 	cc->cwnd = cc->ssthresh + 3;
 	cc->cnt = 0;
 }
@@ -161,11 +270,27 @@ EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_cc_exit_recovery);
 void xtcp_cc_on_timeout(struct xtcp_cc *cc, u32 flight, bool first)
 {
 	if (first)
-		cc->ssthresh = xtcp_cc_halve(flight);
+		cc->ssthresh = cc->ops->ssthresh(cc, flight);
 	cc->cwnd = 1;
 	cc->cnt = 0;
+	if (cc->ops->on_timeout)
+		cc->ops->on_timeout(cc);
 }
 EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_cc_on_timeout);
+
+/**
+ * xtcp_cc_tx_start() - new data goes out with nothing in flight.
+ * @cc: the state.
+ *
+ * The time the connection sat idle or application-limited is not time
+ * the window should have grown in (RFC 9438 §5.8).
+ */
+void xtcp_cc_tx_start(struct xtcp_cc *cc)
+{
+	if (cc->ops->tx_start)
+		cc->ops->tx_start(cc);
+}
+EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_cc_tx_start);
 
 /**
  * xtcp_wscale_for() - the window-scale shift for a receive buffer.

@@ -362,7 +362,7 @@ static void xtcp_cong_ack(struct sock *sk, u32 ack, u32 acked)
 			xs->ca_state = XTCP_CA_OPEN;
 		break;
 	}
-	xtcp_cc_on_ack(&xs->cc, acked);
+	xtcp_cc_on_ack(&xs->cc, acked, xtcp_cc_clock_ms(), xs->rtt.srtt_us);
 }
 
 /* A duplicate ACK (RFC 5681 §2): three start fast retransmit. */

@@ -68,36 +68,36 @@ static void xtcp_cwnd_slow_start_and_avoidance(struct kunit *test)
 	struct xtcp_cc cc;
 	int i;
 
-	xtcp_cc_init(&cc);
+	xtcp_cc_init(&cc, &xtcp_reno);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 10);	/* RFC 6928 */
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, XTCP_INFINITE_SSTHRESH);
 
 	/* Slow start: one segment per segment acknowledged. */
-	xtcp_cc_on_ack(&cc, 10);
+	xtcp_cc_on_ack(&cc, 10, 1, 0);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 20);
 
 	/* Crossing ssthresh: the rest of the ACK counts for avoidance. */
 	cc.cwnd = 14;
 	cc.ssthresh = 16;
 	cc.cnt = 0;
-	xtcp_cc_on_ack(&cc, 4);
+	xtcp_cc_on_ack(&cc, 4, 1, 0);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 16);
 	KUNIT_EXPECT_EQ(test, cc.cnt, 2);
 
 	/* Avoidance: one segment per window's worth of ACKs. */
 	for (i = 0; i < 13; i++)
-		xtcp_cc_on_ack(&cc, 1);
+		xtcp_cc_on_ack(&cc, 1, 1, 0);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 16);
-	xtcp_cc_on_ack(&cc, 1);
+	xtcp_cc_on_ack(&cc, 1, 1, 0);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 17);
 	KUNIT_EXPECT_EQ(test, cc.cnt, 0);
-	xtcp_cc_on_ack(&cc, 17);
+	xtcp_cc_on_ack(&cc, 17, 1, 0);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 18);
 
 	/* Never past the clamp. */
 	cc.cwnd = XTCP_MAX_CWND;
 	cc.ssthresh = XTCP_INFINITE_SSTHRESH;
-	xtcp_cc_on_ack(&cc, 100);
+	xtcp_cc_on_ack(&cc, 100, 1, 0);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, XTCP_MAX_CWND);
 }
 
@@ -106,7 +106,7 @@ static void xtcp_cwnd_loss(struct kunit *test)
 	struct xtcp_cc cc;
 
 	/* Fast retransmit: ssthresh = flight / 2, cwnd = ssthresh + 3. */
-	xtcp_cc_init(&cc);
+	xtcp_cc_init(&cc, &xtcp_reno);
 	cc.cwnd = 40;
 	xtcp_cc_enter_recovery(&cc, 32);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 16);
@@ -137,11 +137,11 @@ static void xtcp_cwnd_loss(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 1);
 	/* ... and slow start climbs back to it. */
-	xtcp_cc_on_ack(&cc, 1);
-	xtcp_cc_on_ack(&cc, 2);
-	xtcp_cc_on_ack(&cc, 4);
+	xtcp_cc_on_ack(&cc, 1, 1, 0);
+	xtcp_cc_on_ack(&cc, 2, 1, 0);
+	xtcp_cc_on_ack(&cc, 4, 1, 0);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 8);
-	xtcp_cc_on_ack(&cc, 8);
+	xtcp_cc_on_ack(&cc, 8, 1, 0);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 10);
 }
 

@@ -162,6 +162,9 @@ static int __net_init xtcp_net_init(struct net *net)
 	xn->sysctl[XTCP_SYSCTL_SYNCOOKIES] = 1;
 	xn->sysctl[XTCP_SYSCTL_TIMESTAMPS] = 1;
 	xn->sysctl[XTCP_SYSCTL_SACK] = 1;
+	/* A new namespace starts with the initial one's choice, as TCP's. */
+	xn->cc_default = net_eq(net, &init_net) ? &xtcp_cubic :
+			 READ_ONCE(xtcp_pernet(&init_net)->cc_default);
 	atomic_set(&xn->tw_count, 0);
 	xn->rmem[0] = 4096;
 	xn->rmem[1] = 262144;

@@ -165,6 +165,9 @@ enum xtcp_sysctl_id {
  * @challenge_left: challenge ACKs this namespace may still send in
  *	@challenge_second.
  * @tw_count: TIME_WAIT objects of this namespace.
+ * @cc_default: net.xtcp.congestion_control, the algorithm of a new
+ *	socket; a pointer to a static &struct xtcp_cc_ops, written by the
+ *	sysctl and read with READ_ONCE.
  */
 struct xtcp_net {
 	struct xtcp_mib __percpu *mib;
@@ -178,6 +181,7 @@ struct xtcp_net {
 	u32 challenge_second;
 	u32 challenge_left;
 	atomic_t tw_count;
+	const struct xtcp_cc_ops *cc_default;
 };
 
 struct xtcp_net *xtcp_pernet(const struct net *net);

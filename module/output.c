@@ -666,6 +666,8 @@ void __xtcp_write_xmit(struct sock *sk, enum xtcp_xmit_mode mode)
 			XTCP_ADD_STATS(sock_net(sk), XTCP_MIB_RETRANSSEGS,
 				       cb->pcount);
 		} else {
+			if (!xs->packets_out)
+				xtcp_cc_tx_start(&xs->cc);
 			cb->tx_us = xtcp_clock_us();
 		}
 		if (xtcp_seq_after(cb->end_seq, xs->snd_nxt))

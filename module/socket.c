@@ -65,7 +65,7 @@ static void xtcp_write_space(struct sock *sk)
 }
 
 /* The connection state of a new socket, all else zero. */
-static void xtcp_sock_init_conn(struct sock *sk)
+static void xtcp_sock_init_conn(struct sock *sk, const struct xtcp_cc_ops *ops)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
@@ -76,7 +76,7 @@ static void xtcp_sock_init_conn(struct sock *sk)
 	xs->mss = XTCP_DEFAULT_MSS;
 	xs->rcv_mss = XTCP_DEFAULT_MSS;
 	xtcp_ofo_init(&xs->ofo);
-	xtcp_cc_init(&xs->cc);
+	xtcp_cc_init(&xs->cc, ops);
 	xs->reordering = XTCP_DUPTHRESH;
 	spin_lock_init(&xs->accept_lock);
 	INIT_LIST_HEAD(&xs->accept_q);
@@ -115,7 +115,7 @@ struct sock *xtcp_sock_alloc(struct net *net, struct socket *sock, gfp_t gfp,
 
 	sk->sk_rcvbuf = READ_ONCE(xtcp_pernet(net)->rmem[1]);
 	sk->sk_sndbuf = READ_ONCE(xtcp_pernet(net)->wmem[1]);
-	xtcp_sock_init_conn(sk);
+	xtcp_sock_init_conn(sk, READ_ONCE(xtcp_pernet(net)->cc_default));
 	xtcp_mem_sock_init(sk);
 	return sk;
 }
@@ -159,7 +159,7 @@ struct sock *xtcp_sock_clone(const struct sock *lsk)
 	xs = xtcp_sk(sk);
 	memset((char *)xs + sizeof(struct inet_sock), 0,
 	       sizeof(*xs) - sizeof(struct inet_sock));
-	xtcp_sock_init_conn(sk);
+	xtcp_sock_init_conn(sk, READ_ONCE(xl->cc.ops));
 	xs->nodelay = READ_ONCE(xl->nodelay);
 	xs->cork = READ_ONCE(xl->cork);
 	xs->keepidle = READ_ONCE(xl->keepidle);
@@ -539,7 +539,7 @@ static void xtcp_reset_conn(struct sock *sk)
 	xs->dupacks = 0;
 	xs->retries = 0;
 	xs->probes_out = 0;
-	xtcp_cc_init(&xs->cc);
+	xtcp_cc_init(&xs->cc, xs->cc.ops);
 	xs->reordering = XTCP_DUPTHRESH;
 	xs->rto = rto;
 	xtcp_rtt_init(&xs->rtt, rto * USEC_PER_MSEC);

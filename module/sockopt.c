@@ -191,6 +191,31 @@ static int xtcp_sol_socket(struct socket *sock, int optname, sockptr_t optval,
 	return 0;
 }
 
+/* XTCP_CONGESTION, as tcp_set_congestion_control() without modules. */
+static int xtcp_set_congestion(struct sock *sk, sockptr_t optval,
+			       unsigned int optlen)
+{
+	char name[XTCP_CA_NAME_MAX];
+	const struct xtcp_cc_ops *ops;
+	long len;
+
+	if (optlen < 1)
+		return -EINVAL;
+	len = strncpy_from_sockptr(name, optval,
+				   min_t(long, XTCP_CA_NAME_MAX - 1, optlen));
+	if (len < 0)
+		return -EFAULT;
+	name[len] = '\0';
+	ops = xtcp_cc_find(name);
+	if (!ops)
+		return -ENOENT;
+	lock_sock(sk);
+	if (ops != xtcp_sk(sk)->cc.ops)
+		xtcp_cc_set(&xtcp_sk(sk)->cc, ops);
+	release_sock(sk);
+	return 0;
+}
+
 /**
  * xtcp_setsockopt() - proto_ops->setsockopt.
  * @sock: the socket.
@@ -198,10 +223,10 @@ static int xtcp_sol_socket(struct socket *sock, int optname, sockptr_t optval,
  *	core); SOL_IP (handed to the IPv4 layer); anything else is
  *	ENOPROTOOPT.
  * @optname: XTCP_*.
- * @optval: an int.
- * @optlen: at least sizeof(int).
+ * @optval: an int; XTCP_CONGESTION's a name.
+ * @optlen: at least sizeof(int); XTCP_CONGESTION's at least 1.
  *
- * Return: 0, -EINVAL, -EFAULT, -ENOPROTOOPT or -EOPNOTSUPP.
+ * Return: 0, -EINVAL, -EFAULT, -ENOENT, -ENOPROTOOPT or -EOPNOTSUPP.
  */
 int xtcp_setsockopt(struct socket *sock, int level, int optname,
 		    sockptr_t optval, unsigned int optlen)
@@ -215,6 +240,8 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 		return ip_setsockopt(sk, level, optname, optval, optlen);
 	if (level != SOL_XTCP)
 		return -ENOPROTOOPT;
+	if (optname == XTCP_CONGESTION)
+		return xtcp_set_congestion(sk, optval, optlen);
 	if (optlen < sizeof(int))
 		return -EINVAL;
 	if (copy_from_sockptr(&val, optval, sizeof(val)))
@@ -360,6 +387,7 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 		    char __user *optval, int __user *optlen)
 {
 	struct sock *sk = sock->sk;
+	char name[XTCP_CA_NAME_MAX];
 	struct xtcp_info info;
 	int len, val, err;
 
@@ -378,6 +406,14 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 		release_sock(sk);
 		len = min_t(unsigned int, len, sizeof(info));
 		if (put_user(len, optlen) || copy_to_user(optval, &info, len))
+			return -EFAULT;
+		return 0;
+	}
+	if (optname == XTCP_CONGESTION) {
+		strscpy_pad(name, READ_ONCE(xtcp_sk(sk)->cc.ops)->name,
+			    sizeof(name));
+		len = min_t(unsigned int, len, sizeof(name));
+		if (put_user(len, optlen) || copy_to_user(optval, name, len))
 			return -EFAULT;
 		return 0;
 	}

@@ -37,6 +37,12 @@
  *                        and sizes the window scale.  min is kept for
  *                        the shape of tcp_rmem; nothing goes below
  *                        the core's SOCK_MIN_RCVBUF anyway.
+ *   congestion_control   the algorithm of new sockets, "cubic" (the
+ *                        default) or "reno"; a new namespace starts
+ *                        with the initial namespace's.  An unknown name
+ *                        is ENOENT.
+ *   available_congestion_control
+ *                        read only: the names there are.
  *
  * net.xtcp.mem, "min pressure max" pages of all sockets together, is
  * global and lives in the initial namespace only (mem.c).
@@ -121,6 +127,46 @@ static int xtcp_proc_port_range(xtcp_ctl_table *table, int write,
 	return 0;
 }
 
+/* A name in, the algorithm's pointer kept; TCP's tcp_congestion_control. */
+static int xtcp_proc_congestion(xtcp_ctl_table *table, int write,
+				void *buffer, size_t *lenp, loff_t *ppos)
+{
+	const struct xtcp_cc_ops **dflt = table->data;
+	char name[XTCP_CA_NAME_MAX];
+	struct ctl_table tmp = {
+		.data = name,
+		.maxlen = sizeof(name),
+		.mode = table->mode,
+	};
+	const struct xtcp_cc_ops *ops;
+	int err;
+
+	strscpy(name, READ_ONCE(*dflt)->name, sizeof(name));
+	err = proc_dostring(&tmp, write, buffer, lenp, ppos);
+	if (!write || err)
+		return err;
+	ops = xtcp_cc_find(name);
+	if (!ops)
+		return -ENOENT;
+	WRITE_ONCE(*dflt, ops);
+	return 0;
+}
+
+static int xtcp_proc_available_congestion(xtcp_ctl_table *table, int write,
+					  void *buffer, size_t *lenp,
+					  loff_t *ppos)
+{
+	char names[64];
+	struct ctl_table tmp = {
+		.data = names,
+		.maxlen = sizeof(names),
+		.mode = table->mode,
+	};
+
+	xtcp_cc_available(names, sizeof(names));
+	return proc_dostring(&tmp, write, buffer, lenp, ppos);
+}
+
 #define XTCP_INT(name, id, lo, hi) {					\
 	.procname	= name,						\
 	.data		= (void *)offsetof(struct xtcp_net, sysctl[id]),\
@@ -167,6 +213,20 @@ static struct ctl_table xtcp_sysctl_template[] = {
 	XTCP_INT("sack", XTCP_SYSCTL_SACK, &xtcp_zero, &xtcp_one),
 	XTCP_MEM("rmem", rmem),
 	XTCP_MEM("wmem", wmem),
+	{
+		.procname	= "congestion_control",
+		.data		= (void *)offsetof(struct xtcp_net, cc_default),
+		.maxlen		= XTCP_CA_NAME_MAX,
+		.mode		= 0644,
+		.proc_handler	= xtcp_proc_congestion,
+	},
+	{
+		.procname	= "available_congestion_control",
+		.data		= (void *)offsetof(struct xtcp_net, cc_default),
+		.maxlen		= 64,
+		.mode		= 0444,
+		.proc_handler	= xtcp_proc_available_congestion,
+	},
 	{ }
 };
 

@@ -13,8 +13,9 @@
  *   output.c    building and sending segments; replies with no socket
  *   timer.c     retransmission/persist, delayed-ACK and keepalive/
  *               FIN_WAIT_2 hrtimers; user timeout
- *   cong.c      RTO estimator, congestion window, window scaling (pure
- *               logic, KUnit)
+ *   cong.c      RTO estimator, congestion control events and NewReno,
+ *               window scaling, buffer sizes (pure logic, KUnit; cong.h)
+ *   cubic.c     CUBIC, RFC 9438 (pure logic, KUnit)
  *   ofo.c       the out-of-order queue (KUnit)
  *   sack.c      SACK: the blocks we report, the scoreboard of what the
  *               peer reports, recovery by it (RFC 2018, 2883, 6675)
@@ -50,6 +51,7 @@
 #include "wire.h"
 #include "sack.h"
 #include "netns.h"
+#include "cong.h"
 
 /* Module parameters, fixed after load (af_xtcp.c). */
 extern int xtcp_family;
@@ -106,34 +108,6 @@ struct xtcp_skb_cb {
 
 #define XTCP_SKB_CB(skb) ((struct xtcp_skb_cb *)&((skb)->cb[0]))
 
-/**
- * struct xtcp_rtt - round-trip estimator (RFC 6298), cong.c.
- * @srtt_us: smoothed RTT; 0 before the first sample.
- * @rttvar_us: RTT variation.
- * @rto_us: the RTO the estimate gives, before any backoff.
- */
-struct xtcp_rtt {
-	u32 srtt_us;
-	u32 rttvar_us;
-	u32 rto_us;
-};
-
-/**
- * struct xtcp_cc - congestion window (RFC 5681), in segments, cong.c.
- * @cwnd: congestion window.
- * @ssthresh: slow-start threshold.
- * @cnt: segments acknowledged toward the next increase in congestion
- *	avoidance.
- */
-struct xtcp_cc {
-	u32 cwnd;
-	u32 ssthresh;
-	u32 cnt;
-};
-
-#define XTCP_INIT_CWND		10		/* RFC 6928 */
-#define XTCP_MAX_CWND		65535U
-#define XTCP_INFINITE_SSTHRESH	0x7fffffffU
 #define XTCP_MAX_WSCALE		14		/* RFC 7323 §2.3 */
 
 /**
@@ -645,15 +619,7 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 void xtcp_keepalive(struct sock *sk, int on);
 void xtcp_get_info(struct sock *sk, struct xtcp_info *info);
 
-/* cong.c: pure arithmetic, covered by KUnit */
-void xtcp_rtt_init(struct xtcp_rtt *r, u32 rto_us);
-void xtcp_rtt_sample(struct xtcp_rtt *r, u32 m_us, u32 min_us, u32 max_us);
-void xtcp_cc_init(struct xtcp_cc *cc);
-void xtcp_cc_on_ack(struct xtcp_cc *cc, u32 acked);
-void xtcp_cc_enter_recovery(struct xtcp_cc *cc, u32 flight);
-void xtcp_cc_partial_ack(struct xtcp_cc *cc, u32 acked);
-void xtcp_cc_exit_recovery(struct xtcp_cc *cc, u32 flight);
-void xtcp_cc_on_timeout(struct xtcp_cc *cc, u32 flight, bool first);
+/* cong.c: the rest of its arithmetic, covered by KUnit */
 u8 xtcp_wscale_for(u32 space);
 u32 xtcp_size_goal(u32 mss, u32 gso_max_size, u32 gso_max_segs,
 		   u32 max_window, u32 cwnd);

@@ -120,6 +120,13 @@ enum xtcp_state {
  *	delayed-ACK rules.  Reads 0 after it was cleared, else 1.
  * XTCP_NOTSENT_LOWAT: the socket is writable only while fewer than this
  *	many bytes are queued and not yet sent; 0 for no limit.
+ * XTCP_CONGESTION: the congestion control algorithm, by name, as
+ *	TCP_CONGESTION: "cubic" (the default, net.xtcp.congestion_control)
+ *	or "reno" (NewReno).  Setting takes a string of up to
+ *	XTCP_CA_NAME_MAX - 1 characters (an empty option is EINVAL, an
+ *	unknown name ENOENT) and applies at once, keeping the window;
+ *	reading gives the name, NUL-padded to XTCP_CA_NAME_MAX bytes or cut
+ *	to the length asked for.  A listener's children inherit it.
  */
 #define XTCP_NODELAY		1
 #define XTCP_MAXSEG		2
@@ -133,8 +140,11 @@ enum xtcp_state {
 #define XTCP_WINDOW_CLAMP	10
 #define XTCP_INFO		11
 #define XTCP_QUICKACK		12
+#define XTCP_CONGESTION		13
 #define XTCP_USER_TIMEOUT	18
 #define XTCP_NOTSENT_LOWAT	25
+
+#define XTCP_CA_NAME_MAX	16	/* XTCP_CONGESTION's longest name, NUL included */
 
 /**
  * enum xtcp_ca_state - congestion-control state in &struct xtcp_info.

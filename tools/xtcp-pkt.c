@@ -47,8 +47,10 @@
  * nonblock FD, setsockopt FD NAME VAL (NODELAY, CORK, KEEPALIVE,
  * KEEPIDLE, KEEPINTVL, KEEPCNT, USER_TIMEOUT, MAXSEG, SYNCNT, LINGER2,
  * DEFER_ACCEPT, WINDOW_CLAMP, QUICKACK, NOTSENT_LOWAT, RCVBUF, SNDBUF,
- * LINGER0, OOBINLINE), getsockopt FD NAME (the same names but LINGER0: the int),
- * getinfo FD FIELD (state, ca_state, snd_cwnd, retransmits, probes,
+ * LINGER0, OOBINLINE; CONGESTION takes a name: setsockopt FD CONGESTION
+ * reno), getsockopt FD NAME (the same names but LINGER0 and CONGESTION:
+ * the int), getinfo FD FIELD (state, ca_state, snd_cwnd, snd_ssthresh,
+ * retransmits, probes,
  * unacked, segs_out, sacked, lost, retrans, dsack_dups, reordering,
  * total_retrans,
  * sack: 1 if negotiated).
@@ -132,6 +134,7 @@ struct call {
 	char name[16];
 	long arg[3];
 	char sarg[32];
+	char sarg2[32];		/* a second word: setsockopt FD CONGESTION NAME */
 	int fd_name;		/* for socket: the name the result gets */
 	long want;		/* result, or -1 with want_errno */
 	int want_errno;
@@ -588,6 +591,7 @@ static const struct {
 	{ "ENOTCONN", ENOTCONN }, { "EISCONN", EISCONN },
 	{ "EALREADY", EALREADY }, { "EADDRINUSE", EADDRINUSE },
 	{ "ENOPROTOOPT", ENOPROTOOPT }, { "EOPNOTSUPP", EOPNOTSUPP },
+	{ "ENOENT", ENOENT },
 };
 
 static const char *errno_name(int e)
@@ -630,8 +634,10 @@ static int parse_call(char *p, struct call *c, int line)
 	while ((tok = strtok_r(NULL, " \t", &save)) && n < 3) {
 		if (isdigit((unsigned char)*tok) || *tok == '-')
 			c->arg[n++] = strtol(tok, NULL, 0);
-		else
+		else if (!*c->sarg)
 			snprintf(c->sarg, sizeof(c->sarg), "%s", tok);
+		else
+			snprintf(c->sarg2, sizeof(c->sarg2), "%s", tok);
 	}
 	if (!strcmp(res, "*")) {
 		c->any = 1;
@@ -769,6 +775,9 @@ static long do_call(struct call *c)
 
 			return setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
 		}
+		if (!strcmp(c->sarg, "CONGESTION"))
+			return setsockopt(fd, SOL_XTCP, XTCP_CONGESTION, c->sarg2,
+					  strlen(c->sarg2));
 		if (opt_of(c->sarg, &level, &opt)) {
 			errno = ENOPROTOOPT;
 			return -1;
@@ -799,6 +808,8 @@ static long do_call(struct call *c)
 			return info.ca_state;
 		if (!strcmp(c->sarg, "snd_cwnd"))
 			return info.snd_cwnd;
+		if (!strcmp(c->sarg, "snd_ssthresh"))
+			return info.snd_ssthresh;
 		if (!strcmp(c->sarg, "retransmits"))
 			return info.retransmits;
 		if (!strcmp(c->sarg, "probes"))

@@ -104,7 +104,7 @@ static void xtcp_cubic_rounds(struct xtcp_cc *cc, u32 *now, u32 rounds,
 static void xtcp_cubic_growth(struct kunit *test)
 {
 	struct xtcp_cc cc;
-	u32 now = 5000, w10, w30, w42, w50, w60, w70;
+	u32 now = 5000, w10, w30, w42, w60, w80, w100;
 
 	xtcp_cubic_after_loss(&cc);
 	/* 100 ms round trips: 42 of them to K. */
@@ -114,27 +114,32 @@ static void xtcp_cubic_growth(struct kunit *test)
 	w30 = cc.cwnd;
 	xtcp_cubic_rounds(&cc, &now, 12, 100);
 	w42 = cc.cwnd;
-	xtcp_cubic_rounds(&cc, &now, 8, 100);
-	w50 = cc.cwnd;
-	xtcp_cubic_rounds(&cc, &now, 10, 100);
+	xtcp_cubic_rounds(&cc, &now, 18, 100);
 	w60 = cc.cwnd;
-	xtcp_cubic_rounds(&cc, &now, 10, 100);
-	w70 = cc.cwnd;
-	kunit_info(test, "cwnd after 10/30/42/50/60/70 RTTs: %u %u %u %u %u %u",
-		   w10, w30, w42, w50, w60, w70);
+	xtcp_cubic_rounds(&cc, &now, 20, 100);
+	w80 = cc.cwnd;
+	xtcp_cubic_rounds(&cc, &now, 20, 100);
+	w100 = cc.cwnd;
+	kunit_info(test, "cwnd after 10/30/42/60/80/100 RTTs: %u %u %u %u %u %u",
+		   w10, w30, w42, w60, w80, w100);
 
 	/* Concave: the first 10 rounds gain more than the next 20. */
 	KUNIT_EXPECT_GT(test, w10 - 70, w30 - w10);
 	/* At K the window is back at W_max (the curve is aimed 1 RTT ahead). */
 	KUNIT_EXPECT_GE(test, w42, 99);
 	KUNIT_EXPECT_LE(test, w42, 102);
-	/* Convex past it: each 10 rounds gain more than the last. */
-	KUNIT_EXPECT_GT(test, w60 - w50, w50 - w42);
-	KUNIT_EXPECT_GT(test, w70 - w60, w60 - w50);
-	/* And faster than Reno's one per round from 70 (140 by now). */
-	KUNIT_EXPECT_GT(test, w70, 140);
-	/* Never more than 1.5 times per round. */
-	KUNIT_EXPECT_LE(test, w70, w60 * 3 / 2);
+	/* Convex past it: each stretch of 20 rounds gains more than the last. */
+	KUNIT_EXPECT_GT(test, w80 - w60, w60 - w42);
+	KUNIT_EXPECT_GT(test, w100 - w80, w80 - w60);
+	/*
+	 * The window follows the curve: 10 s into the epoch it lies between
+	 * W(t - RTT) and W(t + RTT), 0.4 * 5.78^3 = 77 above W_max.
+	 */
+	KUNIT_EXPECT_GE(test, w100, xtcp_cubic_target(&cc.cubic, 10000 - 100));
+	KUNIT_EXPECT_LE(test, w100, xtcp_cubic_target(&cc.cubic, 10000 + 100));
+	KUNIT_EXPECT_GE(test, w100, 170);
+	/* Never more than 1.5 times per 20 rounds at this size. */
+	KUNIT_EXPECT_LE(test, w100, w80 * 3 / 2);
 }
 
 /*
@@ -153,7 +158,8 @@ static void xtcp_cubic_reno_friendly(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 14);
 	/* K = cbrt(6 / 0.4) s = 2.466 s; 100 rounds of 1 ms are 0.1 s. */
 	xtcp_cubic_rounds(&cc, &now, 100, 1);
-	KUNIT_EXPECT_LT(test, xtcp_cubic_target(&cc.cubic, 100), 15);
+	/* W(0.1 s) = 20 - 0.4 * 2.366^3 = 14.7: the curve has hardly moved. */
+	KUNIT_EXPECT_LE(test, xtcp_cubic_target(&cc.cubic, 100), 15);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, cc.cubic.w_est);
 	/* About 12 rounds at 9/17 to reach 20, then 88 at one each. */
 	KUNIT_EXPECT_GE(test, cc.cwnd, 100);

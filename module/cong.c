@@ -232,6 +232,22 @@ void xtcp_cc_enter_recovery(struct xtcp_cc *cc, u32 flight)
 EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_cc_enter_recovery);
 
 /**
+ * xtcp_cc_enter_cwr() - the peer echoed a congestion mark (ECN).
+ * @cc: the state.
+ * @flight: segments in flight when the echo came.
+ *
+ * RFC 3168 §6.1.2: the same reduction as for a loss, with nothing to
+ * resend and no inflation; the window never grows on the signal.
+ */
+void xtcp_cc_enter_cwr(struct xtcp_cc *cc, u32 flight)
+{
+	cc->ssthresh = cc->ops->ssthresh(cc, flight);
+	cc->cwnd = min(cc->cwnd, cc->ssthresh);
+	cc->cnt = 0;
+}
+EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_cc_enter_cwr);
+
+/**
  * xtcp_cc_partial_ack() - an ACK in recovery short of the recovery point.
  * @cc: the state.
  * @acked: segments it covered.

@@ -120,6 +120,7 @@ void xtcp_cc_set(struct xtcp_cc *cc, const struct xtcp_cc_ops *ops);
 void xtcp_cc_reno_grow(struct xtcp_cc *cc, u32 acked);
 void xtcp_cc_on_ack(struct xtcp_cc *cc, u32 acked, u32 now_ms, u32 srtt_us);
 void xtcp_cc_enter_recovery(struct xtcp_cc *cc, u32 flight);
+void xtcp_cc_enter_cwr(struct xtcp_cc *cc, u32 flight);
 void xtcp_cc_partial_ack(struct xtcp_cc *cc, u32 acked);
 void xtcp_cc_exit_recovery(struct xtcp_cc *cc, u32 flight);
 void xtcp_cc_on_timeout(struct xtcp_cc *cc, u32 flight, bool first);

@@ -300,9 +300,15 @@ static void xtcp_enter_recovery(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct net *net = sock_net(sk);
 
+	/* Already reduced for this window's ECN echo: not twice. */
+	if (xs->ca_state == XTCP_CA_CWR) {
+		xs->cc.cwnd = xs->cc.ssthresh + 3;
+	} else {
+		xtcp_cc_enter_recovery(&xs->cc, xs->packets_out);
+		xtcp_ecn_window_reduced(xs);
+	}
 	xs->high_seq = xs->snd_nxt;
 	xs->ca_state = XTCP_CA_RECOVERY;
-	xtcp_cc_enter_recovery(&xs->cc, xs->packets_out);
 	XTCP_INC_STATS(net, XTCP_MIB_FASTRETRANSMITS);
 	xs->stats.fast_retrans++;
 	if (!xs->sack_ok) {
@@ -325,7 +331,8 @@ static void xtcp_sack_recover(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	if (xs->ca_state == XTCP_CA_OPEN && xs->sacked_out >= xs->reordering) {
+	if ((xs->ca_state == XTCP_CA_OPEN || xs->ca_state == XTCP_CA_CWR) &&
+	    xs->sacked_out >= xs->reordering) {
 		xtcp_enter_recovery(sk);
 		return;
 	}
@@ -333,6 +340,25 @@ static void xtcp_sack_recover(struct sock *sk)
 		return;
 	xtcp_sack_mark_lost(sk, false);
 	xtcp_sack_retransmit(sk, false);
+}
+
+/*
+ * The peer echoed a congestion mark (RFC 3168 §6.1.2): the window falls
+ * as on a loss, once per window of data; in recovery or after a timeout
+ * it has fallen already.
+ */
+static void xtcp_enter_cwr(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xs->ca_state != XTCP_CA_OPEN)
+		return;
+	xtcp_cc_enter_cwr(&xs->cc, xs->packets_out);
+	xtcp_ecn_window_reduced(xs);
+	xs->high_seq = xs->snd_nxt;
+	xs->ca_state = XTCP_CA_CWR;
+	xs->stats.ecn_reductions++;
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ECNREDUCTIONS);
 }
 
 /* An ACK that covered new data: grow the window, or work recovery. */
@@ -361,6 +387,12 @@ static void xtcp_cong_ack(struct sock *sk, u32 ack, u32 acked)
 		if (!xtcp_seq_before(ack, xs->high_seq))
 			xs->ca_state = XTCP_CA_OPEN;
 		break;
+	case XTCP_CA_CWR:
+		/* The window stays reduced until that window is acknowledged. */
+		if (xtcp_seq_before(ack, xs->high_seq))
+			return;
+		xs->ca_state = XTCP_CA_OPEN;
+		break;
 	}
 	xtcp_cc_on_ack(&xs->cc, acked, xtcp_cc_clock_ms(), xs->rtt.srtt_us);
 }
@@ -381,7 +413,7 @@ static void xtcp_cong_dupack(struct sock *sk)
 		return;
 	}
 	/* DupThresh, or the reordering SACK has shown (sack.c). */
-	if (xs->ca_state != XTCP_CA_OPEN ||
+	if ((xs->ca_state != XTCP_CA_OPEN && xs->ca_state != XTCP_CA_CWR) ||
 	    xs->dupacks < (xs->sack_ok ? xs->reordering : XTCP_DUPTHRESH))
 		return;
 	xtcp_enter_recovery(sk);
@@ -778,7 +810,7 @@ static void xtcp_rcv_established(struct sock *sk, struct sk_buff *skb)
 	u32 seq = XTCP_SKB_CB(skb)->seq, end = XTCP_SKB_CB(skb)->end_seq;
 	u32 ack = ntohl(th->ack_seq);
 	bool fin = th->fin, has_data = xtcp_data_len(skb) > 0;
-	bool simopen = xtcp_is_simopen_synack(sk, skb);
+	bool simopen = xtcp_is_simopen_synack(sk, skb), ce_ack = false;
 	struct xtcp_opts opts = { };
 	int dq = 0;
 	u32 wnd;
@@ -850,6 +882,8 @@ static void xtcp_rcv_established(struct sock *sk, struct sk_buff *skb)
 	if (opts.ts_ok && xtcp_ts_update_ok(&xs->ts, opts.tsval, seq, xs->rcv_wup))
 		xtcp_ts_store(&xs->ts, opts.tsval);
 	wnd = ntohs(th->window) << xs->snd_wscale;
+	if (xtcp_ecn_echoed(xs, th))
+		xtcp_enter_cwr(sk);
 	if (xtcp_seq_after(ack, xs->snd_una)) {
 		u32 acked = xtcp_clean_acked(sk, ack, opts.tsecr);
 
@@ -923,6 +957,7 @@ static void xtcp_rcv_established(struct sock *sk, struct sk_buff *skb)
 			}
 			fallthrough;
 		case XTCP_ESTABLISHED:
+			ce_ack = xtcp_ecn_rcv_data(sk, skb);
 			dq = xtcp_data_queue(sk, skb);
 			if (xs->urg_data == XTCP_URG_NOTYET)
 				xtcp_urg_fetch(sk);
@@ -936,8 +971,11 @@ static void xtcp_rcv_established(struct sock *sk, struct sk_buff *skb)
 		if (sk->sk_state == XTCP_FIN_WAIT2)
 			xtcp_enter_time_wait(sk);
 	} else if (fin || (has_data && !(dq & XTCP_DATA_TAKEN)) ||
-		   (dq & XTCP_DATA_OFO)) {
-		/* Out of order, duplicate or dropped: say where we are now. */
+		   (dq & XTCP_DATA_OFO) || ce_ack) {
+		/*
+		 * Out of order, duplicate or dropped: say where we are now;
+		 * a new congestion mark: echo it at once.
+		 */
 		xtcp_send_ack(sk);
 	} else if (has_data) {
 		xtcp_ack_snd_check(sk);
@@ -976,6 +1014,7 @@ static void xtcp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 		xs->ts.ok = false;
 	xtcp_set_peer_mss(sk, opts.mss);
 	xs->sack_ok = xs->sack_ok && opts.sack_ok;
+	xtcp_ecn_rcv_syn(sk, th);
 	if (xs->wscale_ok && opts.wscale_ok) {
 		xs->snd_wscale = opts.wscale;
 	} else {

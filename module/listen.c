@@ -82,6 +82,7 @@ out:
  * @wscale_ok: both sides offered window scaling.
  * @ts: timestamps, if both sides offered them.
  * @sack_ok: both sides offered SACK.
+ * @ecn_ok: the SYN asked for ECN and our SYN-ACK agreed.
  */
 struct xtcp_syn_params {
 	u32 iss;
@@ -93,6 +94,7 @@ struct xtcp_syn_params {
 	bool wscale_ok;
 	struct xtcp_ts ts;
 	bool sack_ok;
+	bool ecn_ok;
 };
 
 /* Put a new child on the queue; with @req, in the request's place. */
@@ -150,6 +152,9 @@ static int xtcp_child_open(struct sock *lsk, struct sk_buff *skb,
 		goto drop_child;
 	xs->ts = p->ts;
 	xs->sack_ok = p->sack_ok;
+	xs->ecn_flags = p->ecn_ok ? XTCP_ECN_OK : 0;
+	if (p->ecn_ok)
+		XTCP_INC_STATS(net, XTCP_MIB_ECNNEGOTIATED);
 	xtcp_sack_rcv_reset(&xs->sack_rcv);
 	xtcp_set_peer_mss(sk, p->peer_mss);
 	xs->wscale_ok = p->wscale_ok;
@@ -278,6 +283,7 @@ static bool xtcp_listen_req_ack(struct sock *lsk, struct sk_buff *skb)
 		.wscale_ok = req->wscale_ok,
 		.ts = req->ts,
 		.sack_ok = req->sack_ok,
+		.ecn_ok = req->ecn_ok,
 	};
 	if (xtcp_child_open(lsk, skb, &p, req))
 		XTCP_INC_STATS(net, XTCP_MIB_LISTENDROPS);

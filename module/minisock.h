@@ -80,6 +80,7 @@ struct xtcp_tw {
  * @rcv_wscale: ours, with @wscale_ok.
  * @wscale_ok: both sides offered window scaling.
  * @sack_ok: the SYN offered SACK and we take it.
+ * @ecn_ok: the SYN asked for ECN and we take it (xtcp_ecn_syn_ok()).
  * @ts: timestamps, if the SYN offered them and we take them: TS.Recent
  *	is the SYN's TSval.
  * @retrans: timeouts so far (each resends the SYN-ACK, but while
@@ -111,6 +112,7 @@ struct xtcp_req {
 	u8 rcv_wscale;
 	bool wscale_ok;
 	bool sack_ok;
+	bool ecn_ok;
 	struct xtcp_ts ts;
 	u8 retrans;
 	bool acked;

@@ -70,6 +70,9 @@ const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_SACKREORDER]		= "SACKReorder",
 	[XTCP_MIB_ABORTONLINGER]	= "AbortOnLinger",
 	[XTCP_MIB_DEFERACCEPTDROP]	= "DeferAcceptDrop",
+	[XTCP_MIB_ECNNEGOTIATED]	= "ECNNegotiated",
+	[XTCP_MIB_ECNCERCVD]		= "ECNCEReceived",
+	[XTCP_MIB_ECNREDUCTIONS]	= "ECNReductions",
 };
 
 /**
@@ -162,6 +165,7 @@ static int __net_init xtcp_net_init(struct net *net)
 	xn->sysctl[XTCP_SYSCTL_SYNCOOKIES] = 1;
 	xn->sysctl[XTCP_SYSCTL_TIMESTAMPS] = 1;
 	xn->sysctl[XTCP_SYSCTL_SACK] = 1;
+	xn->sysctl[XTCP_SYSCTL_ECN] = 2;
 	/* A new namespace starts with the initial one's choice, as TCP's. */
 	xn->cc_default = net_eq(net, &init_net) ? &xtcp_cubic :
 			 READ_ONCE(xtcp_pernet(&init_net)->cc_default);

@@ -73,6 +73,9 @@ enum xtcp_mib_field {
 	XTCP_MIB_SACKREORDER,
 	XTCP_MIB_ABORTONLINGER,
 	XTCP_MIB_DEFERACCEPTDROP,
+	XTCP_MIB_ECNNEGOTIATED,
+	XTCP_MIB_ECNCERCVD,
+	XTCP_MIB_ECNREDUCTIONS,
 	XTCP_MIB_MAX
 };
 
@@ -115,6 +118,9 @@ struct xtcp_mib {
  *	which a connection closes without one.
  * @XTCP_SYSCTL_TIMESTAMPS: offer RFC 7323 timestamps.
  * @XTCP_SYSCTL_SACK: offer selective acknowledgments (RFC 2018).
+ * @XTCP_SYSCTL_ECN: explicit congestion notification (RFC 3168): 0
+ *	never, 1 ask for it on our SYNs and take it when asked, 2 only
+ *	take it when a peer's SYN asks (Linux TCP's default).
  * @XTCP_SYSCTL_SYNCOOKIES: 0 never, 1 when a SYN queue overflows, 2
  *	always answer SYNs with SYN cookies (syncookie.c).
  * @XTCP_SYSCTL_MAX: count.
@@ -141,6 +147,7 @@ enum xtcp_sysctl_id {
 	XTCP_SYSCTL_SYNCOOKIES,
 	XTCP_SYSCTL_TIMESTAMPS,
 	XTCP_SYSCTL_SACK,
+	XTCP_SYSCTL_ECN,
 	XTCP_SYSCTL_MAX
 };
 

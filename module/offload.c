@@ -28,8 +28,9 @@
 /*
  * The header of one piece, @th, a copy of the super-segment's: its own
  * sequence number @seq, @off bytes into the super-segment; FIN and PSH
- * belong to the last byte, so only the @last piece keeps them; the ACK
- * and the window are the same on every piece.  The urgent pointer is
+ * belong to the last byte, so only the @last piece keeps them; CWR
+ * (ECN) only the first, as TCP's; the ACK and the window are the same
+ * on every piece.  The urgent pointer is
  * relative to the sequence number: a piece at or past the mark has
  * none.  (0xffff, which another stack may mean as "further on", stays.)
  */
@@ -38,6 +39,8 @@ static void xtcp_seg_fix(struct tcphdr *th, u32 seq, u32 off, bool last)
 	u16 urg = ntohs(th->urg_ptr);
 
 	th->seq = htonl(seq);
+	if (off)
+		th->cwr = 0;
 	if (!last) {
 		th->fin = 0;
 		th->psh = 0;

@@ -232,6 +232,8 @@ static int xtcp_transmit(struct sock *sk, struct sk_buff *skb, u8 flags,
 		xtcp_sack_options(sk, &f, sacks);
 	if (!(flags & (TCPHDR_SYN | TCPHDR_RST)) && xtcp_urg_ptr(xs, seq, &f.urg_ptr))
 		f.flags |= TCPHDR_URG;
+	f.flags |= xtcp_ecn_transmit(sk, flags, skb->len &&
+				     !xtcp_seq_before(seq, xs->snd_nxt));
 	if (pcount > 1) {
 		shinfo->gso_size = xs->mss;
 		shinfo->gso_segs = pcount;
@@ -909,7 +911,7 @@ void xtcp_req_send_synack(const struct xtcp_req *req)
 		.dport = c->skc_dport,
 		.seq = req->iss,
 		.ack = req->irs + 1,
-		.flags = TCPHDR_SYN | TCPHDR_ACK,
+		.flags = TCPHDR_SYN | TCPHDR_ACK | (req->ecn_ok ? TCPHDR_ECE : 0),
 		.window = req->rcv_wnd,
 		.mss = req->advmss,
 		.wscale = req->rcv_wscale,

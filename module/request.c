@@ -192,6 +192,7 @@ int xtcp_req_open(struct sock *lsk, const struct sk_buff *skb,
 		req->rcv_wscale = xtcp_choose_wscale(lsk);
 	}
 	req->sack_ok = opts->sack_ok && xtcp_sysctl(net, XTCP_SYSCTL_SACK);
+	req->ecn_ok = xtcp_ecn_syn_ok(net, skb);
 	if (opts->ts_ok && xtcp_sysctl(net, XTCP_SYSCTL_TIMESTAMPS)) {
 		req->ts.ok = true;
 		req->ts.offset = get_random_u32();

@@ -485,6 +485,7 @@ static int xtcp_v4_connect(struct sock *sk, const struct sockaddr_in *usin)
 	xtcp_sk(sk)->rcv_wscale = xtcp_sk(sk)->wscale_ok ? xtcp_choose_wscale(sk) : 0;
 	xtcp_ts_offer(sk);
 	xtcp_sk(sk)->sack_ok = xtcp_sysctl(net, XTCP_SYSCTL_SACK);
+	xtcp_ecn_connect(sk);
 	xtcp_transition(sk, XTCP_EV_CONNECT);
 	XTCP_INC_STATS(net, XTCP_MIB_ACTIVEOPENS);
 	xtcp_send_syn(sk);
@@ -527,6 +528,7 @@ static void xtcp_reset_conn(struct sock *sk)
 	xs->snd_wscale = 0;
 	xs->rcv_wscale = 0;
 	xs->sack_ok = false;
+	xs->ecn_flags = 0;
 	xtcp_sack_rcv_reset(&xs->sack_rcv);
 	memset(&xs->ts, 0, sizeof(xs->ts));
 	xs->advmss = XTCP_DEFAULT_MSS;

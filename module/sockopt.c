@@ -276,6 +276,10 @@ void xtcp_get_info(struct sock *sk, struct xtcp_info *info)
 		info->options |= XTCP_INFO_OPT_TIMESTAMPS;
 	if (xs->sack_ok)
 		info->options |= XTCP_INFO_OPT_SACK;
+	if (xs->ecn_flags & XTCP_ECN_OK)
+		info->options |= XTCP_INFO_OPT_ECN;
+	info->ce_received = xs->stats.ce_received;
+	info->ecn_reductions = xs->stats.ecn_reductions;
 	info->sacked = xs->sacked_out;
 	info->lost = xs->lost_out;
 	info->retrans = xs->retrans_out;

@@ -19,6 +19,9 @@
  *   window_scaling       offer RFC 7323 window scaling (1)
  *   timestamps           offer RFC 7323 timestamps (1)
  *   sack                 offer selective acknowledgments, RFC 2018 (1)
+ *   ecn                  explicit congestion notification, RFC 3168: 0
+ *                        never, 1 ask on our SYNs and accept, 2 accept
+ *                        when asked (2, as tcp_ecn)
  *   invalid_ratelimit_ms least time between a socket's replies to
  *                        segments that do not belong (500; 0: no limit)
  *   challenge_ack_limit  challenge ACKs per second per namespace (1000)
@@ -211,6 +214,7 @@ static struct ctl_table xtcp_sysctl_template[] = {
 	XTCP_INT("syncookies", XTCP_SYSCTL_SYNCOOKIES, &xtcp_zero, &xtcp_two),
 	XTCP_INT("timestamps", XTCP_SYSCTL_TIMESTAMPS, &xtcp_zero, &xtcp_one),
 	XTCP_INT("sack", XTCP_SYSCTL_SACK, &xtcp_zero, &xtcp_one),
+	XTCP_INT("ecn", XTCP_SYSCTL_ECN, &xtcp_zero, &xtcp_two),
 	XTCP_MEM("rmem", rmem),
 	XTCP_MEM("wmem", wmem),
 	{

@@ -193,6 +193,7 @@ static void xtcp_data_timeout(struct sock *sk)
 	XTCP_INC_STATS(net, XTCP_MIB_TIMEOUTS);
 	xs->stats.timeouts++;
 	xtcp_cc_on_timeout(&xs->cc, xs->packets_out, !xs->retries);
+	xtcp_ecn_window_reduced(xs);
 	xs->ca_state = XTCP_CA_LOSS;
 	xs->high_seq = xs->snd_nxt;
 	xs->dupacks = 0;

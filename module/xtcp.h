@@ -8,6 +8,7 @@
  *   socket.c    bind, connect, shutdown, close, poll, names, ioctls
  *   stream.c    sendmsg/recvmsg: the byte stream
  *   urgent.c    urgent data: MSG_OOB, the mark, SIGURG
+ *   ecn.c       explicit congestion notification (RFC 3168)
  *   listen.c    listen(), SYNs at a listener, the child queue, accept()
  *   input.c     the IP protocol handler and per-state segment processing
  *   output.c    building and sending segments; replies with no socket
@@ -122,6 +123,8 @@ struct xtcp_skb_cb {
  * @timeouts: retransmission timeouts.
  * @ofo_pkts: segments queued out of order.
  * @dsack_dups: D-SACK blocks received: segments the peer got twice.
+ * @ce_received: data segments that arrived marked CE (ECN).
+ * @ecn_reductions: window reductions for the peer's ECN echoes.
  */
 struct xtcp_conn_stats {
 	u64 bytes_acked;
@@ -134,6 +137,8 @@ struct xtcp_conn_stats {
 	u64 timeouts;
 	u32 ofo_pkts;
 	u32 dsack_dups;
+	u32 ce_received;
+	u32 ecn_reductions;
 };
 
 /**
@@ -217,6 +222,8 @@ static inline bool xtcp_ofo_empty(const struct xtcp_ofo *q)
  * @wscale_ok: both SYNs carried the window-scale option.
  * @sack_ok: SACK is in use (RFC 2018); before the handshake ends, our
  *	SYN offers it.
+ * @ecn_flags: XTCP_ECN_* (ecn.c); before the handshake ends,
+ *	XTCP_ECN_OK says our SYN asks for ECN.
  * @sack_rcv: the SACK blocks we report.
  * @sacked_out: segments of @packets_out the peer SACKed.
  * @lost_out: segments of @packets_out deemed lost (sack.c).
@@ -333,6 +340,7 @@ struct xtcp_sock {
 	u8 rcv_wscale;
 	bool wscale_ok;
 	bool sack_ok;
+	u8 ecn_flags;
 	struct xtcp_sack_rcv sack_rcv;
 	u32 sacked_out;
 	u32 lost_out;
@@ -507,6 +515,20 @@ int xtcp_inq(const struct sock *sk);
 int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len);
 int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len, int flags);
 void xtcp_rcv_rtt_measure(struct sock *sk);
+
+/* &xtcp_sock.ecn_flags (ecn.c). */
+#define XTCP_ECN_OK		0x1	/* negotiated */
+#define XTCP_ECN_QUEUE_CWR	0x2	/* the next new data carries CWR */
+#define XTCP_ECN_DEMAND_CWR	0x4	/* we echo ECE until CWR comes */
+
+/* ecn.c */
+void xtcp_ecn_connect(struct sock *sk);
+void xtcp_ecn_rcv_syn(struct sock *sk, const struct tcphdr *th);
+bool xtcp_ecn_syn_ok(struct net *net, const struct sk_buff *skb);
+u8 xtcp_ecn_transmit(struct sock *sk, u8 flags, bool new_data);
+bool xtcp_ecn_rcv_data(struct sock *sk, const struct sk_buff *skb);
+bool xtcp_ecn_echoed(const struct xtcp_sock *xs, const struct tcphdr *th);
+void xtcp_ecn_window_reduced(struct xtcp_sock *xs);
 
 /* urgent.c */
 void xtcp_urg_mark(struct sock *sk);

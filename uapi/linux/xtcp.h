@@ -153,17 +153,21 @@ enum xtcp_state {
  * @XTCP_CA_RECOVERY: fast retransmit done, NewReno recovery (RFC 6582).
  * @XTCP_CA_LOSS: the retransmission timer fired; resending from the
  *	oldest unacknowledged segment in slow start.
+ * @XTCP_CA_CWR: the peer echoed a congestion mark (ECN, RFC 3168): the
+ *	window was reduced once, for the data in flight then.
  */
 enum xtcp_ca_state {
 	XTCP_CA_OPEN = 0,
 	XTCP_CA_RECOVERY = 1,
 	XTCP_CA_LOSS = 2,
+	XTCP_CA_CWR = 3,
 };
 
 /* Bits of xtcp_info.options: what the handshake negotiated. */
 #define XTCP_INFO_OPT_WSCALE	0x1U	/* window scaling, RFC 7323 */
 #define XTCP_INFO_OPT_TIMESTAMPS 0x2U	/* timestamps, RFC 7323 */
 #define XTCP_INFO_OPT_SACK	0x4U	/* selective acknowledgments, RFC 2018 */
+#define XTCP_INFO_OPT_ECN	0x8U	/* explicit congestion notification, RFC 3168 */
 
 /**
  * struct xtcp_info - state of one connection, from getsockopt(XTCP_INFO).
@@ -214,6 +218,9 @@ enum xtcp_ca_state {
  * @dsack_dups: D-SACK blocks received: segments the peer got twice.
  * @reordering: how far, in segments, our segments were seen overtaken
  *	(3, RFC 6675's DupThresh, until reordering is measured).
+ * @ce_received: data segments that arrived marked Congestion
+ *	Experienced (ECN), which our ACKs echoed.
+ * @ecn_reductions: window reductions for the peer's echoes of marks.
  * @reserved32: zero.
  * @reserved: zero; room to grow.
  */
@@ -254,8 +261,10 @@ struct xtcp_info {
 	__u32	retrans;
 	__u32	dsack_dups;
 	__u32	reordering;
+	__u32	ce_received;
+	__u32	ecn_reductions;
 	__u32	reserved32;
-	__u64	reserved[3];
+	__u64	reserved[2];
 };
 
 #endif /* _UAPI_LINUX_XTCP_H */

@@ -145,6 +145,32 @@ static void xtcp_cwnd_loss(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 10);
 }
 
+/* An ECN echo (RFC 3168 §6.1.2): the loss's reduction, no inflation. */
+static void xtcp_cwnd_ecn_echo(struct kunit *test)
+{
+	struct xtcp_cc cc;
+
+	xtcp_cc_init(&cc, &xtcp_reno);
+	cc.cwnd = 40;
+	xtcp_cc_enter_cwr(&cc, 32);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 16);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 16);
+
+	/* CUBIC's beta, 0.7 of the flight. */
+	xtcp_cc_init(&cc, &xtcp_cubic);
+	cc.cwnd = 40;
+	xtcp_cc_enter_cwr(&cc, 40);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 28);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 28);
+	KUNIT_EXPECT_EQ(test, cc.cubic.w_max, 40);
+
+	/* A window already below the new threshold never grows on it. */
+	cc.cwnd = 3;
+	xtcp_cc_enter_cwr(&cc, 30);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 21);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 3);
+}
+
 static void xtcp_window_scaling(struct kunit *test)
 {
 	u16 field;
@@ -386,6 +412,7 @@ static struct kunit_case xtcp_rel_cases[] = {
 	KUNIT_CASE(xtcp_rtt_bounds),
 	KUNIT_CASE(xtcp_cwnd_slow_start_and_avoidance),
 	KUNIT_CASE(xtcp_cwnd_loss),
+	KUNIT_CASE(xtcp_cwnd_ecn_echo),
 	KUNIT_CASE(xtcp_window_scaling),
 	KUNIT_CASE(xtcp_wscale_option),
 	KUNIT_CASE(xtcp_ofo_merge),

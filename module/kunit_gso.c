@@ -119,6 +119,8 @@ static struct sk_buff *super_segment(struct kunit *test, u32 seq, u32 len,
 	th->ack = 1;
 	th->fin = !!(flags & TCPHDR_FIN);
 	th->psh = !!(flags & TCPHDR_PSH);
+	th->cwr = !!(flags & TCPHDR_CWR);
+	th->ece = !!(flags & TCPHDR_ECE);
 	th->window = htons(1234);
 	for (k = 0; k < 2; k++) {
 		struct page *page = alloc_pages(GFP_KERNEL | __GFP_COMP, 4);
@@ -157,7 +159,8 @@ static void cut_and_check(struct kunit *test, u32 len, u16 mss,
 	u32 seq = 0xfffff000, n = 0, pieces = 0;
 	struct sk_buff *skb, *segs, *seg, *next;
 
-	skb = super_segment(test, seq, len, mss, TCPHDR_FIN | TCPHDR_PSH);
+	skb = super_segment(test, seq, len, mss, TCPHDR_FIN | TCPHDR_PSH |
+			   TCPHDR_CWR | TCPHDR_ECE);
 	segs = xtcp_gso_segment_ipv4(skb, features);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, segs);
 	for (seg = segs; seg; seg = next) {
@@ -175,6 +178,9 @@ static void cut_and_check(struct kunit *test, u32 len, u16 mss,
 		KUNIT_EXPECT_EQ(test, ntohs(th->window), 1234);
 		KUNIT_EXPECT_EQ(test, (int)th->fin, (int)!next);
 		KUNIT_EXPECT_EQ(test, (int)th->psh, (int)!next);
+		/* CWR once, on the first (ECN); ECE is an ACK's, on all. */
+		KUNIT_EXPECT_EQ(test, (int)th->cwr, (int)(pieces == 1));
+		KUNIT_EXPECT_EQ(test, (int)th->ece, 1);
 		for (i = 0; i < plen; i += sizeof(buf)) {
 			u32 c = min_t(u32, sizeof(buf), plen - i), j;
 

@@ -13,16 +13,18 @@
  *
  * A script is a list of timed lines ("#" starts a comment):
  *
- *   TIME < FLAGS SEQ[:END](LEN) [ack N] [win N] [urg N] [<OPTS>] [bad_csum]
- *   TIME > FLAGS SEQ[:END](LEN) [ack N] [win N] [urg N] [<OPTS>] [bad_csum]
+ *   TIME < FLAGS SEQ[:END](LEN) [ack N] [win N] [urg N] [<OPTS>] [ECN] [bad_csum]
+ *   TIME > FLAGS SEQ[:END](LEN) [ack N] [win N] [urg N] [<OPTS>] [ECN] [bad_csum]
  *   TIME > none
  *   TIME CALL ARGS... = RESULT
  *   [TIME] `shell command`   (no TIME: right after the previous line)
  *   !skip REASON | !tolerance SECONDS
  *
  * TIME is seconds from the start, "+S" after the previous line, or "*"
- * (outbound only: any time).  FLAGS are letters S F R P U and "." for
- * ACK; "urg N" is the urgent pointer (0 unless given).  Inbound
+ * (outbound only: any time).  FLAGS are letters S F R P U, E (ECE), W
+ * (CWR) and "." for ACK; "urg N" is the urgent pointer (0 unless
+ * given).  ECN is the IP header's codepoint: ect0, ect1 or ce; without
+ * it a segment is Not-ECT, inbound and, strictly, outbound.  Inbound
  * payload bytes are all 'x' (120).  Inbound sequence numbers are relative to the script's ISN,
  * outbound ones to the module's (learned from its first SYN); an ACK
  * number is relative to the other side's ISN.  In an expected packet
@@ -52,8 +54,8 @@
  * the int), getinfo FD FIELD (state, ca_state, snd_cwnd, snd_ssthresh,
  * retransmits, probes,
  * unacked, segs_out, sacked, lost, retrans, dsack_dups, reordering,
- * total_retrans,
- * sack: 1 if negotiated).
+ * total_retrans, ce_received, ecn_reductions,
+ * sack, ecn: 1 if negotiated).
  * RESULT is a number, an errno name (the call returned -1 with it), or
  * "*".  FDs are the script's names: "socket = 3" makes 3 stand for the
  * new descriptor.  Every call runs on a second thread; one that has not
@@ -106,6 +108,8 @@
 #define F_PSH	0x08
 #define F_ACK	0x10
 #define F_URG	0x20
+#define F_ECE	0x40
+#define F_CWR	0x80
 
 static double scale = 1.0;
 static int verbose;
@@ -126,9 +130,12 @@ struct seg {
 	char opts[256];		/* canonical "mss 1460,nop,wscale 7" */
 	int has_opts;
 	int bad_csum;
+	int ecn;		/* the IP header's ECN codepoint */
 	unsigned int len;
 	const unsigned char *payload;
 };
+
+static const char *const ecn_names[4] = { "", "ect1", "ect0", "ce" };
 
 struct call {
 	char name[16];
@@ -211,6 +218,10 @@ static void flags_str(int f, char *out)
 		*p++ = 'P';
 	if (f & F_URG)
 		*p++ = 'U';
+	if (f & F_ECE)
+		*p++ = 'E';
+	if (f & F_CWR)
+		*p++ = 'W';
 	if (f & F_ACK)
 		*p++ = '.';
 	*p = 0;
@@ -237,6 +248,8 @@ static void seg_str(const struct seg *s, char *out, size_t n)
 		snprintf(tmp, sizeof(tmp), " <%s>", s->opts);
 		o += snprintf(out + o, n - o, "%s", tmp);
 	}
+	if (s->ecn)
+		o += snprintf(out + o, n - o, " %s", ecn_names[s->ecn]);
 	if (s->bad_csum)
 		snprintf(out + o, n - o, " bad_csum");
 }
@@ -292,7 +305,8 @@ static int decode(const unsigned char *pkt, size_t len, struct seg *s)
 	if (doff < 20 || ihl + doff > len)
 		return -1;
 	memset(s, 0, sizeof(*s));
-	s->flags = th[13] & 0x3f;
+	s->flags = th[13];
+	s->ecn = ip->tos & 3;
 	memcpy(&seq, th + 4, 4);
 	memcpy(&ack, th + 8, 4);
 	seq = ntohl(seq);
@@ -444,6 +458,7 @@ static int inject(const struct seg *s, int line)
 	ip->version = 4;
 	ip->ihl = 5;
 	ip->ttl = 64;
+	ip->tos = s->ecn;
 	ip->protocol = ipproto;
 	ip->tot_len = htons(total);
 	ip->saddr = saddr;
@@ -494,6 +509,12 @@ static int parse_flags(const char *tok, int *flags)
 			break;
 		case 'U':
 			*flags |= F_URG;
+			break;
+		case 'E':
+			*flags |= F_ECE;
+			break;
+		case 'W':
+			*flags |= F_CWR;
 			break;
 		case '.':
 			*flags |= F_ACK;
@@ -554,6 +575,12 @@ static int parse_seg(char *p, struct seg *s, int line)
 
 		if (!strcmp(tok, "bad_csum")) {
 			s->bad_csum = 1;
+			continue;
+		}
+		for (a = 1; a < 4 && strcmp(tok, ecn_names[a]); a++)
+			;
+		if (a < 4) {
+			s->ecn = a;
 			continue;
 		}
 		val = strtok_r(NULL, " \t", &save);
@@ -832,6 +859,12 @@ static long do_call(struct call *c)
 			return info.total_retrans;
 		if (!strcmp(c->sarg, "sack"))
 			return !!(info.options & XTCP_INFO_OPT_SACK);
+		if (!strcmp(c->sarg, "ecn"))
+			return !!(info.options & XTCP_INFO_OPT_ECN);
+		if (!strcmp(c->sarg, "ce_received"))
+			return info.ce_received;
+		if (!strcmp(c->sarg, "ecn_reductions"))
+			return info.ecn_reductions;
 		errno = EINVAL;
 		return -1;
 	}
@@ -926,7 +959,8 @@ static int opts_match(const char *want, const char *got)
 
 static int match(const struct seg *want, const struct seg *got)
 {
-	if (want->flags != got->flags || want->bad_csum != got->bad_csum)
+	if (want->flags != got->flags || want->bad_csum != got->bad_csum ||
+	    want->ecn != got->ecn)
 		return 0;
 	if (want->has_seq && want->seq != got->seq)
 		return 0;

@@ -300,6 +300,7 @@ static void xtcp_enter_recovery(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct net *net = sock_net(sk);
 
+	xtcp_tlp_end(xs);
 	/* Already reduced for this window's ECN echo: not twice. */
 	if (xs->ca_state == XTCP_CA_CWR) {
 		xs->cc.cwnd = xs->cc.ssthresh + 3;
@@ -353,6 +354,7 @@ static void xtcp_enter_cwr(struct sock *sk)
 
 	if (xs->ca_state != XTCP_CA_OPEN)
 		return;
+	xtcp_tlp_end(xs);
 	xtcp_cc_enter_cwr(&xs->cc, xs->packets_out);
 	xtcp_ecn_window_reduced(xs);
 	xs->high_seq = xs->snd_nxt;
@@ -889,11 +891,16 @@ static void xtcp_rcv_established(struct sock *sk, struct sk_buff *skb)
 
 		if (xs->sack_ok)
 			xtcp_sack_tag(sk, &opts, ack);
+		xtcp_tlp_ack(sk, ack, &opts, false);
 		xtcp_cong_ack(sk, ack, acked);
 		xtcp_timer_ack_progress(sk);
 	} else {
+		u32 sacked = 0;
+
 		if (xs->sack_ok && opts.num_sacks)
-			xtcp_sack_tag(sk, &opts, ack);
+			sacked = xtcp_sack_tag(sk, &opts, ack);
+		xtcp_tlp_ack(sk, ack, &opts, !sacked && !has_data && !fin &&
+			     wnd == xs->snd_wnd);
 		if (ack == xs->snd_una && xs->packets_out && !has_data && !fin &&
 		    wnd == xs->snd_wnd)
 			xtcp_cong_dupack(sk);

@@ -76,6 +76,8 @@ enum xtcp_mib_field {
 	XTCP_MIB_ECNNEGOTIATED,
 	XTCP_MIB_ECNCERCVD,
 	XTCP_MIB_ECNREDUCTIONS,
+	XTCP_MIB_TLPPROBES,
+	XTCP_MIB_TLPRECOVERY,
 	XTCP_MIB_MAX
 };
 
@@ -121,6 +123,8 @@ struct xtcp_mib {
  * @XTCP_SYSCTL_ECN: explicit congestion notification (RFC 3168): 0
  *	never, 1 ask for it on our SYNs and take it when asked, 2 only
  *	take it when a peer's SYN asks (Linux TCP's default).
+ * @XTCP_SYSCTL_TLP: tail loss probes (RFC 8985 §7) on SACK connections;
+ *	off by default until a bulk-transfer regression on 6.12 is understood.
  * @XTCP_SYSCTL_SYNCOOKIES: 0 never, 1 when a SYN queue overflows, 2
  *	always answer SYNs with SYN cookies (syncookie.c).
  * @XTCP_SYSCTL_MAX: count.
@@ -148,6 +152,7 @@ enum xtcp_sysctl_id {
 	XTCP_SYSCTL_TIMESTAMPS,
 	XTCP_SYSCTL_SACK,
 	XTCP_SYSCTL_ECN,
+	XTCP_SYSCTL_TLP,
 	XTCP_SYSCTL_MAX
 };
 

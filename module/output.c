@@ -537,7 +537,7 @@ static bool xtcp_nagle_hold(const struct sock *sk, const struct sk_buff *skb,
 	/* Nor urgent data: the mark is news (TCP's tcp_nagle_test()). */
 	if ((XTCP_SKB_CB(skb)->flags & TCPHDR_FIN) ||
 	    xtcp_seq_before(XTCP_SKB_CB(skb)->seq, xs->snd_nxt) ||
-	    mode == XTCP_XMIT_PUSH || xs->snd_up != xs->snd_una)
+	    mode >= XTCP_XMIT_PUSH || xs->snd_up != xs->snd_una)
 		return false;
 	if (mode == XTCP_XMIT_MORE || xs->cork)
 		return true;
@@ -625,6 +625,11 @@ void __xtcp_write_xmit(struct sock *sk, enum xtcp_xmit_mode mode)
 	u32 cwnd = xs->cc.cwnd +
 		   (xs->ca_state == XTCP_CA_OPEN && !xs->sack_ok ?
 		    min_t(u32, xs->dupacks, 2) : 0);
+	bool sent = false;
+
+	/* A tail loss probe: one segment, whatever the window (tlp.c). */
+	if (mode == XTCP_XMIT_PROBE)
+		cwnd = xtcp_in_flight(xs) + 1;
 
 	while ((skb = xs->send_head)) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
@@ -680,7 +685,10 @@ void __xtcp_write_xmit(struct sock *sk, enum xtcp_xmit_mode mode)
 				NULL : skb->next;
 		xs->packets_out += cb->pcount;
 		xtcp_timer_data_sent(sk);
+		sent = true;
 	}
+	if (sent)
+		xtcp_timer_flight_sent(sk);
 	if (failed && !xs->packets_out)
 		xtcp_timer_xmit_failed(sk);
 	else if ((closed || held) && !xs->packets_out)

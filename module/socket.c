@@ -539,6 +539,7 @@ static void xtcp_reset_conn(struct sock *sk)
 	xs->packets_out = 0;
 	xs->ca_state = XTCP_CA_OPEN;
 	xs->dupacks = 0;
+	xs->tlp_out = false;
 	xs->retries = 0;
 	xs->probes_out = 0;
 	xtcp_cc_init(&xs->cc, xs->cc.ops);

@@ -22,6 +22,9 @@
  *   ecn                  explicit congestion notification, RFC 3168: 0
  *                        never, 1 ask on our SYNs and accept, 2 accept
  *                        when asked (2, as tcp_ecn)
+ *   tlp                  tail loss probes, RFC 8985 §7, on connections
+ *                        with SACK (0 for now: Documentation/
+ *                        reliability.rst says why)
  *   invalid_ratelimit_ms least time between a socket's replies to
  *                        segments that do not belong (500; 0: no limit)
  *   challenge_ack_limit  challenge ACKs per second per namespace (1000)
@@ -215,6 +218,7 @@ static struct ctl_table xtcp_sysctl_template[] = {
 	XTCP_INT("timestamps", XTCP_SYSCTL_TIMESTAMPS, &xtcp_zero, &xtcp_one),
 	XTCP_INT("sack", XTCP_SYSCTL_SACK, &xtcp_zero, &xtcp_one),
 	XTCP_INT("ecn", XTCP_SYSCTL_ECN, &xtcp_zero, &xtcp_two),
+	XTCP_INT("tlp", XTCP_SYSCTL_TLP, &xtcp_zero, &xtcp_one),
 	XTCP_MEM("rmem", rmem),
 	XTCP_MEM("wmem", wmem),
 	{

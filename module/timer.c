@@ -10,6 +10,10 @@
  *                backoff up to rto_max_ms; after syn_retries,
  *                synack_retries or retries2, or XTCP_USER_TIMEOUT, it
  *                gives up with ETIMEDOUT.
+ *                loss probe: the same timer, for a probe timeout of
+ *                about two RTTs, while a connection with SACK is in
+ *                the open state with data in flight and no probe out
+ *                (tlp.c); after the probe it is the RTO again.
  *                persist: the same timer while data waits with nothing
  *                in flight, on a zero window (it sends window probes
  *                with exponential backoff) or held by XTCP_CORK or
@@ -43,6 +47,7 @@ enum {
 	XTCP_PENDING_MISC,
 	XTCP_PENDING_DELACK,
 	XTCP_PENDING_PERSIST,	/* rtx_timer is armed as the persist timer */
+	XTCP_PENDING_PROBE,	/* rtx_timer is armed as the loss probe timer */
 };
 
 /*
@@ -177,6 +182,31 @@ static void xtcp_persist_expired(struct sock *sk)
 		       min_t(u64, (u64)xs->rto << xs->retries, xtcp_rto_max(sk)));
 }
 
+/* The probe timeout: a tail loss probe, then the RTO (RFC 8985 §7.3). */
+static void xtcp_probe_expired(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xtcp_tlp_send(sk);
+	clear_bit(XTCP_PENDING_PROBE, &xs->pending);
+	xtcp_timer_arm(sk, &xs->rtx_timer, XTCP_PENDING_RTX, xs->rto);
+}
+
+/*
+ * When the oldest unacknowledged data was first sent: the start of
+ * XTCP_USER_TIMEOUT at the first timeout (TCP's retrans_stamp).  If it
+ * never went (IP refused it), one RTO ago.
+ */
+static ktime_t xtcp_oldest_sent(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+
+	if (!xs->packets_out || !skb)
+		return ktime_sub_ms(ktime_get(), xs->rto);
+	return ktime_sub_us(ktime_get(), xtcp_clock_us() - XTCP_SKB_CB(skb)->tx_us);
+}
+
 /* A retransmission timeout of data or FIN (RFC 6298 §5.4-5.6). */
 static void xtcp_data_timeout(struct sock *sk)
 {
@@ -184,7 +214,7 @@ static void xtcp_data_timeout(struct sock *sk)
 	struct net *net = sock_net(sk);
 
 	if (!xs->retries)
-		xs->rtx_start = ktime_sub_ms(ktime_get(), xs->rto);
+		xs->rtx_start = xtcp_oldest_sent(sk);
 	if (xtcp_retries_spent(sk, xs->retries) ||
 	    xtcp_user_timeout_expired(sk, xs->rtx_start)) {
 		xtcp_give_up(sk, true);
@@ -192,6 +222,7 @@ static void xtcp_data_timeout(struct sock *sk)
 	}
 	XTCP_INC_STATS(net, XTCP_MIB_TIMEOUTS);
 	xs->stats.timeouts++;
+	xtcp_tlp_end(xs);
 	xtcp_cc_on_timeout(&xs->cc, xs->packets_out, !xs->retries);
 	xtcp_ecn_window_reduced(xs);
 	xs->ca_state = XTCP_CA_LOSS;
@@ -212,6 +243,11 @@ static void xtcp_rtx_expired(struct sock *sk)
 
 	if (test_and_clear_bit(XTCP_PENDING_PERSIST, &xs->pending)) {
 		xtcp_persist_expired(sk);
+		return;
+	}
+	if (test_and_clear_bit(XTCP_PENDING_PROBE, &xs->pending) &&
+	    xs->packets_out) {
+		xtcp_probe_expired(sk);
 		return;
 	}
 	switch (state) {
@@ -430,6 +466,27 @@ void xtcp_timer_data_sent(struct sock *sk)
 	xtcp_timer_arm(sk, &xs->rtx_timer, XTCP_PENDING_RTX, xs->rto);
 }
 
+/* Run the retransmission timer as the loss probe timer (tlp.c). */
+static void xtcp_timer_arm_probe(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	set_bit(XTCP_PENDING_PROBE, &xs->pending);
+	xtcp_timer_arm(sk, &xs->rtx_timer, XTCP_PENDING_RTX, xtcp_tlp_timeout(sk));
+}
+
+/**
+ * xtcp_timer_flight_sent() - report that a pass of sending put data on
+ *	the wire: the probe timeout starts again from the newest segment
+ *	(RFC 8985 §7.2), where a probe may go.
+ * @sk: the socket, locked.
+ */
+void xtcp_timer_flight_sent(struct sock *sk)
+{
+	if (xtcp_tlp_wanted(sk))
+		xtcp_timer_arm_probe(sk);
+}
+
 /**
  * xtcp_timer_xmit_failed() - report that data or a FIN could not be
  *	handed to IP with nothing in flight.
@@ -465,7 +522,10 @@ void xtcp_timer_ack_progress(struct sock *sk)
 
 	xs->retries = 0;
 	clear_bit(XTCP_PENDING_PERSIST, &xs->pending);
-	if (xs->packets_out)
+	clear_bit(XTCP_PENDING_PROBE, &xs->pending);
+	if (xtcp_tlp_wanted(sk))
+		xtcp_timer_arm_probe(sk);
+	else if (xs->packets_out)
 		xtcp_timer_arm(sk, &xs->rtx_timer, XTCP_PENDING_RTX, xs->rto);
 	else
 		xtcp_timer_cancel(sk, &xs->rtx_timer, XTCP_PENDING_RTX);
@@ -610,6 +670,7 @@ void xtcp_timers_stop(struct sock *sk)
 	int bit;
 
 	clear_bit(XTCP_PENDING_PERSIST, &xs->pending);
+	clear_bit(XTCP_PENDING_PROBE, &xs->pending);
 	xtcp_timer_cancel(sk, &xs->rtx_timer, XTCP_PENDING_RTX);
 	xtcp_timer_cancel(sk, &xs->misc_timer, XTCP_PENDING_MISC);
 	xtcp_timer_cancel(sk, &xs->delack_timer, XTCP_PENDING_DELACK);

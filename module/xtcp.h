@@ -251,14 +251,19 @@ static inline bool xtcp_ofo_empty(const struct xtcp_ofo *q)
  * @ca_state: &enum xtcp_ca_state.
  * @high_seq: @snd_nxt when recovery or loss began; they end when it is
  *	acknowledged (RFC 6582's "recover").
+ * @tlp_high_seq: @snd_nxt when the outstanding tail loss probe went.
+ * @tlp_out: a tail loss probe is outstanding (tlp.c); one at a time.
+ * @tlp_retrans: it resent our last segment rather than new data.
+ * @tlp_tsval: with timestamps, the clock before the probe went: an echo
+ *	from then on comes from the probe, not from the original.
  * @dupacks: consecutive duplicate ACKs.
  * @rto: current retransmission timeout (ms): the estimate, doubled per
  *	backoff.
  * @retries: retransmissions of the current oldest segment.
  * @probes_out: unanswered keepalive or zero-window probes.
- * @rtx_start: when the oldest unacknowledged data was first sent, near
- *	enough (one RTO before its first timeout), or when zero-window
- *	probing began: the start of XTCP_USER_TIMEOUT.
+ * @rtx_start: when the oldest unacknowledged data was first sent (taken
+ *	at its first timeout), or when zero-window probing began: the
+ *	start of XTCP_USER_TIMEOUT.
  * @lrcv_time: when the last segment arrived (keepalive idleness).
  * @last_oow_ack_time: jiffies of the last reply to a segment that did
  *	not belong (xtcp_oow_rate_limited()), 0 for none.
@@ -362,6 +367,10 @@ struct xtcp_sock {
 	u8 ca_state;
 	u8 dupacks;
 	u32 high_seq;
+	u32 tlp_high_seq;
+	u32 tlp_tsval;
+	bool tlp_out;
+	bool tlp_retrans;
 
 	u32 rto;
 	u8 retries;
@@ -416,6 +425,8 @@ struct xtcp_sock {
 #define XTCPF_FIN_WAIT1		BIT(XTCP_FIN_WAIT1)
 #define XTCPF_FIN_WAIT2		BIT(XTCP_FIN_WAIT2)
 #define XTCPF_CLOSE_WAIT	BIT(XTCP_CLOSE_WAIT)
+#define XTCPF_CLOSING		BIT(XTCP_CLOSING)
+#define XTCPF_LAST_ACK		BIT(XTCP_LAST_ACK)
 
 static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
 {
@@ -521,6 +532,14 @@ void xtcp_rcv_rtt_measure(struct sock *sk);
 #define XTCP_ECN_QUEUE_CWR	0x2	/* the next new data carries CWR */
 #define XTCP_ECN_DEMAND_CWR	0x4	/* we echo ECE until CWR comes */
 
+/* tlp.c */
+bool xtcp_tlp_wanted(const struct sock *sk);
+u32 xtcp_tlp_timeout(const struct sock *sk);
+bool xtcp_tlp_send(struct sock *sk);
+void xtcp_tlp_end(struct xtcp_sock *xs);
+void xtcp_tlp_ack(struct sock *sk, u32 ack, const struct xtcp_opts *opts,
+		  bool dup);
+
 /* ecn.c */
 void xtcp_ecn_connect(struct sock *sk);
 void xtcp_ecn_rcv_syn(struct sock *sk, const struct tcphdr *th);
@@ -600,6 +619,7 @@ enum xtcp_xmit_mode {
 	XTCP_XMIT_NAGLE,	/* by Nagle and XTCP_CORK */
 	XTCP_XMIT_MORE,		/* held back too: MSG_MORE */
 	XTCP_XMIT_PUSH,		/* sent whatever holds it: the cork ceiling */
+	XTCP_XMIT_PROBE,	/* one segment past cwnd, pushed: a loss probe */
 };
 
 void __xtcp_write_xmit(struct sock *sk, enum xtcp_xmit_mode mode);
@@ -622,6 +642,7 @@ void xtcp_v4_send_reset(struct net *net, const struct sk_buff *in);
 void xtcp_timers_init(struct sock *sk);
 void xtcp_timers_stop(struct sock *sk);
 void xtcp_release_cb(struct sock *sk);
+void xtcp_timer_flight_sent(struct sock *sk);
 void xtcp_timer_data_sent(struct sock *sk);
 void xtcp_timer_xmit_failed(struct sock *sk);
 void xtcp_timer_ack_progress(struct sock *sk);

@@ -35,7 +35,9 @@
  * last outbound segment.  SACK blocks are relative to the ISN of the
  * side whose data they cover, as ACK numbers are.  Scripts start with
  * net.xtcp.timestamps=0 and net.xtcp.sack=0, so that a SYN we send
- * carries neither unless the script turns them on.
+ * carries neither unless the script turns them on, and net.xtcp.tlp=0,
+ * so that the timing of a script with SACK has no loss probes in it
+ * unless it asks for them.
  * "> none" asserts that nothing goes out from the previous line until
  * its time.  Every outbound segment's checksum (with our protocol in
  * the pseudo-header) and IP length are checked: one that is wrong
@@ -1111,26 +1113,29 @@ static void abort_all(void)
 	}
 }
 
-/* A fresh namespace with xtun0 at 192.0.2.1 (xtcp_tun.h). */
-static int setup_netns(void)
+static int sysctl_off(const char *name)
 {
+	char path[64];
 	FILE *f;
 
-	last_tsval = 0;
-	tun_fd = tun_netns_setup("xtun0", LOCAL_IP);
-	if (tun_fd < 0)
-		return -1;
-	f = fopen("/proc/sys/net/xtcp/timestamps", "w");
-	if (!f)
-		return -1;
-	fputs("0\n", f);
-	if (fclose(f))
-		return -1;
-	f = fopen("/proc/sys/net/xtcp/sack", "w");
+	snprintf(path, sizeof(path), "/proc/sys/net/xtcp/%s", name);
+	f = fopen(path, "w");
 	if (!f)
 		return -1;
 	fputs("0\n", f);
 	return fclose(f) ? -1 : 0;
+}
+
+/* A fresh namespace with xtun0 at 192.0.2.1 (xtcp_tun.h). */
+static int setup_netns(void)
+{
+	last_tsval = 0;
+	tun_fd = tun_netns_setup("xtun0", LOCAL_IP);
+	if (tun_fd < 0)
+		return -1;
+	if (sysctl_off("timestamps") || sysctl_off("sack") || sysctl_off("tlp"))
+		return -1;
+	return 0;
 }
 
 static int load(const char *path, struct line *lines, int *n, char *skip, size_t skiplen,

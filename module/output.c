@@ -256,6 +256,14 @@ static int xtcp_transmit(struct sock *sk, struct sk_buff *skb, u8 flags,
 		XTCP_INC_STATS(net, XTCP_MIB_OUTRSTS);
 	if (flags & TCPHDR_ACK)
 		xtcp_timer_ack_sent(sk);
+	/*
+	 * The clone carries our send-queue state in skb->cb, where IP
+	 * keeps its own (struct inet_skb_parm): IP options to echo and a
+	 * frag_max_size that makes ip_fragment() answer with ICMP.  Clear
+	 * it, as TCP does, for IPv4 and one day IPv6.
+	 */
+	memset(skb->cb, 0, max(sizeof(struct inet_skb_parm),
+			       sizeof(struct inet6_skb_parm)));
 	err = ip_queue_xmit(sk, skb, &inet->cork.fl);
 	return net_xmit_eval(err);
 }
@@ -342,6 +350,7 @@ static int xtcp_transmit_queued(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	u8 flags = TCPHDR_ACK | (cb->flags & (TCPHDR_FIN | TCPHDR_PSH));
 	struct sk_buff *clone;
+	int err;
 
 	/*
 	 * An earlier clone may still be in a queue below us: copy the
@@ -354,7 +363,10 @@ static int xtcp_transmit_queued(struct sock *sk, struct sk_buff *skb)
 		clone = skb_clone(skb, GFP_ATOMIC);
 	if (!clone)
 		return -ENOBUFS;
-	return xtcp_transmit(sk, clone, flags, cb->seq, cb->pcount);
+	err = xtcp_transmit(sk, clone, flags, cb->seq, cb->pcount);
+	if (!err)
+		cb->xmit_us = xtcp_clock_us();
+	return err;
 }
 
 /*

@@ -346,10 +346,22 @@ TEST(sndtimeo_bounds_a_blocked_send)
 	EXPECT_LT(0, n);
 	EXPECT_GT((ssize_t)sizeof(big), n);
 	/*
-	 * Full now, or nearly: ACKs still on their way may free a little
-	 * room (and a send may fill a partial tail segment, as in TCP).
-	 * Within a few sends one must block for SO_SNDTIMEO and fail.
+	 * ACKs still on their way free room and, growing the congestion
+	 * window, the send buffer (a slow kernel had 127 KB in flight
+	 * here): wait for the peer to have everything sent and shut its
+	 * window.  Then the buffer is full, or nearly (a send may fill a
+	 * partial tail segment, as in TCP), and within a few sends one
+	 * must block for SO_SNDTIMEO and fail.
 	 */
+	for (i = 0; i < 100; i++) {
+		struct xtcp_info info;
+		socklen_t il = sizeof(info);
+
+		ASSERT_EQ(0, getsockopt(c, SOL_XTCP, XTCP_INFO, &info, &il));
+		if (!info.unacked && !info.snd_wnd)
+			break;
+		usleep(20000);
+	}
 	more = 0;
 	for (i = 0; i < 20; i++) {
 		t0 = now_s();

@@ -184,6 +184,7 @@ static void xtcp_rtt_update(struct sock *sk, u32 us)
 			xtcp_sysctl(net, XTCP_SYSCTL_RTO_MIN_MS) * USEC_PER_MSEC,
 			xtcp_sysctl(net, XTCP_SYSCTL_RTO_MAX_MS) * USEC_PER_MSEC);
 	xs->rto = DIV_ROUND_UP(xs->rtt.rto_us, USEC_PER_MSEC);
+	xtcp_rack_min_rtt(&xs->rack, us, jiffies_to_msecs(jiffies));
 }
 
 /*
@@ -237,6 +238,9 @@ static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u32 tsecr)
 				xs->packets_out -= cb->pcount;
 				xtcp_tag_account(xs, cb->sacked, -cb->pcount);
 				acked += cb->pcount;
+				if (!(cb->sacked & XTCP_TAG_SACKED))
+					xtcp_rack_deliver(&xs->rack, cb->xmit_us,
+							  cb->end_seq, cb->retrans, now);
 				if (!cb->retrans && !(cb->sacked & XTCP_TAG_SACKED) &&
 				    xtcp_seq_before(cb->seq, late))
 					late = cb->seq;
@@ -255,6 +259,8 @@ static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u32 tsecr)
 			u16 left = xtcp_pcount(skb->len, xs->mss);
 
 			if (left < cb->pcount) {
+				xtcp_rack_deliver(&xs->rack, cb->xmit_us, ack,
+						  cb->retrans, now);
 				xs->packets_out -= cb->pcount - left;
 				xtcp_tag_account(xs, cb->sacked, left - cb->pcount);
 				acked += cb->pcount - left;
@@ -267,10 +273,14 @@ static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u32 tsecr)
 		}
 		break;
 	}
-	/* Sent once, acknowledged below what was SACKed: overtaken. */
-	if (xs->sack_ok && xtcp_seq_after(xs->highest_sack, ack))
+	/*
+	 * Sent once, acknowledged now though data above it was SACKed
+	 * before: overtaken (also when this ACK covers all the SACKed data,
+	 * as TCP's tcp_clean_rtx_queue() sees it).
+	 */
+	if (xs->sack_ok && xtcp_seq_after(xs->highest_sack, xs->snd_una))
 		xtcp_sack_reordered(sk, late);
-	else
+	if (!xtcp_seq_after(xs->highest_sack, ack))
 		xs->highest_sack = ack;
 	xs->stats.bytes_acked += ack - xs->snd_una;
 	prior_una = xs->snd_una;
@@ -289,13 +299,17 @@ static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u32 tsecr)
 	return acked;
 }
 
-/*
- * Fast retransmit (RFC 5681 §3.2): NewReno resends the oldest segment
- * and inflates cwnd by the three that left; with SACK (RFC 6675 §5)
- * cwnd is ssthresh, the oldest segment goes at once whatever the pipe,
- * then every lost segment as the pipe allows.
+/**
+ * xtcp_enter_recovery() - fast retransmit (RFC 5681 §3.2).
+ * @sk: the socket, locked, open or in CWR.
+ *
+ * NewReno resends the oldest segment and inflates cwnd by the three
+ * that left; with SACK (RFC 6675 §5) cwnd is ssthresh, the oldest lost
+ * segment goes at once whatever the pipe, then every lost segment as
+ * the pipe allows.  DupThresh marks the oldest segment lost; RACK has
+ * marked what it found.
  */
-static void xtcp_enter_recovery(struct sock *sk)
+void xtcp_enter_recovery(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct net *net = sock_net(sk);
@@ -318,7 +332,8 @@ static void xtcp_enter_recovery(struct sock *sk)
 	}
 	XTCP_INC_STATS(net, XTCP_MIB_SACKRECOVERY);
 	xs->cc.cwnd = xs->cc.ssthresh;
-	xtcp_sack_mark_lost(sk, true);
+	if (!xtcp_rack_on(sk))
+		xtcp_sack_mark_lost(sk, true);
 	xtcp_sack_retransmit(sk, true);
 }
 
@@ -332,6 +347,10 @@ static void xtcp_sack_recover(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	if (xtcp_rack_on(sk)) {
+		xtcp_rack_recover(sk, false);
+		return;
+	}
 	if ((xs->ca_state == XTCP_CA_OPEN || xs->ca_state == XTCP_CA_CWR) &&
 	    xs->sacked_out >= xs->reordering) {
 		xtcp_enter_recovery(sk);
@@ -374,10 +393,12 @@ static void xtcp_cong_ack(struct sock *sk, u32 ack, u32 acked)
 		if (!xtcp_seq_before(ack, xs->high_seq)) {
 			xtcp_cc_exit_recovery(&xs->cc, xs->packets_out);
 			xs->ca_state = XTCP_CA_OPEN;
+			xtcp_rack_recovery_done(&xs->rack);
 		} else if (xs->sack_ok) {
 			/* The oldest hole was sent before what came back. */
 			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_PARTIALACKS);
-			xtcp_sack_mark_lost(sk, true);
+			if (!xtcp_rack_on(sk))
+				xtcp_sack_mark_lost(sk, true);
 		} else {
 			/* RFC 6582 §3.2 step 3: the next hole is lost too. */
 			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_PARTIALACKS);
@@ -386,8 +407,10 @@ static void xtcp_cong_ack(struct sock *sk, u32 ack, u32 acked)
 		}
 		return;
 	case XTCP_CA_LOSS:
-		if (!xtcp_seq_before(ack, xs->high_seq))
+		if (!xtcp_seq_before(ack, xs->high_seq)) {
 			xs->ca_state = XTCP_CA_OPEN;
+			xtcp_rack_recovery_done(&xs->rack);
+		}
 		break;
 	case XTCP_CA_CWR:
 		/* The window stays reduced until that window is acknowledged. */
@@ -414,6 +437,9 @@ static void xtcp_cong_dupack(struct sock *sk)
 			xs->cc.cwnd = min(xs->cc.cwnd + 1, XTCP_MAX_CWND);
 		return;
 	}
+	/* RACK finds losses by time (rack.c), not by counting. */
+	if (xtcp_rack_on(sk))
+		return;
 	/* DupThresh, or the reordering SACK has shown (sack.c). */
 	if ((xs->ca_state != XTCP_CA_OPEN && xs->ca_state != XTCP_CA_CWR) ||
 	    xs->dupacks < (xs->sack_ok ? xs->reordering : XTCP_DUPTHRESH))

@@ -75,6 +75,8 @@ const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_ECNREDUCTIONS]	= "ECNReductions",
 	[XTCP_MIB_TLPPROBES]		= "TLPProbes",
 	[XTCP_MIB_TLPRECOVERY]		= "TLPRecovery",
+	[XTCP_MIB_LOSTRETRANSMIT]	= "LostRetransmit",
+	[XTCP_MIB_RACKREOTIMEOUTS]	= "RACKReoTimeouts",
 };
 
 /**
@@ -169,6 +171,7 @@ static int __net_init xtcp_net_init(struct net *net)
 	xn->sysctl[XTCP_SYSCTL_SACK] = 1;
 	xn->sysctl[XTCP_SYSCTL_ECN] = 2;
 	xn->sysctl[XTCP_SYSCTL_TLP] = 0;
+	xn->sysctl[XTCP_SYSCTL_RACK] = 1;
 	/* A new namespace starts with the initial one's choice, as TCP's. */
 	xn->cc_default = net_eq(net, &init_net) ? &xtcp_cubic :
 			 READ_ONCE(xtcp_pernet(&init_net)->cc_default);

@@ -78,6 +78,8 @@ enum xtcp_mib_field {
 	XTCP_MIB_ECNREDUCTIONS,
 	XTCP_MIB_TLPPROBES,
 	XTCP_MIB_TLPRECOVERY,
+	XTCP_MIB_LOSTRETRANSMIT,
+	XTCP_MIB_RACKREOTIMEOUTS,
 	XTCP_MIB_MAX
 };
 
@@ -125,6 +127,8 @@ struct xtcp_mib {
  *	take it when a peer's SYN asks (Linux TCP's default).
  * @XTCP_SYSCTL_TLP: tail loss probes (RFC 8985 §7) on SACK connections;
  *	off by default until a bulk-transfer regression on 6.12 is understood.
+ * @XTCP_SYSCTL_RACK: RACK (RFC 8985 §6) finds the losses of SACK
+ *	connections by time, in place of RFC 6675's DupThresh.
  * @XTCP_SYSCTL_SYNCOOKIES: 0 never, 1 when a SYN queue overflows, 2
  *	always answer SYNs with SYN cookies (syncookie.c).
  * @XTCP_SYSCTL_MAX: count.
@@ -153,6 +157,7 @@ enum xtcp_sysctl_id {
 	XTCP_SYSCTL_SACK,
 	XTCP_SYSCTL_ECN,
 	XTCP_SYSCTL_TLP,
+	XTCP_SYSCTL_RACK,
 	XTCP_SYSCTL_MAX
 };
 

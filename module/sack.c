@@ -314,6 +314,7 @@ void xtcp_sack_reordered(struct sock *sk, u32 low_seq)
 
 	if (!xtcp_seq_before(low_seq, xs->highest_sack))
 		return;
+	xs->rack.reord = true;
 	r = xtcp_reordering_for(xs->reordering, xs->highest_sack - low_seq, xs->mss);
 	if (r != xs->reordering) {
 		xs->reordering = r;
@@ -350,6 +351,8 @@ static struct sk_buff *xtcp_sack_tag_block(struct sock *sk, struct sk_buff *skb,
 		if (!cb->retrans && xtcp_seq_before(cb->seq, *low))
 			*low = cb->seq;
 		xtcp_tag_set(sk, skb, XTCP_TAG_SACKED);
+		xtcp_rack_deliver(&xs->rack, cb->xmit_us, cb->end_seq,
+				  cb->retrans, xtcp_clock_us());
 		*newly += cb->pcount;
 	}
 	return skb;
@@ -402,6 +405,7 @@ u32 xtcp_sack_tag(struct sock *sk, const struct xtcp_opts *opts, u32 ack)
 		case XTCP_SACK_DSACK:
 			XTCP_INC_STATS(net, XTCP_MIB_DSACKRECV);
 			xs->stats.dsack_dups++;
+			xtcp_rack_dsack(&xs->rack, ack, xs->snd_nxt);
 			break;
 		case XTCP_SACK_INVALID:
 			XTCP_INC_STATS(net, XTCP_MIB_SACKDISCARD);
@@ -442,6 +446,23 @@ void xtcp_sack_mark_lost(struct sock *sk, bool head)
 		if (!(cb->sacked & XTCP_TAG_LOST))
 			xtcp_tag_set(sk, skb, cb->sacked | XTCP_TAG_LOST);
 	}
+}
+
+/**
+ * xtcp_sack_mark_skb_lost() - RACK found @skb lost (rack.c).
+ * @sk: the socket, locked.
+ * @skb: an skb before send_head, not SACKed.
+ *
+ * A retransmission that is lost again loses its resent tag, so that it
+ * goes once more (LostRetransmit).
+ */
+void xtcp_sack_mark_skb_lost(struct sock *sk, struct sk_buff *skb)
+{
+	u8 tags = XTCP_SKB_CB(skb)->sacked;
+
+	if (tags & XTCP_TAG_RETRANS)
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LOSTRETRANSMIT);
+	xtcp_tag_set(sk, skb, (tags & ~XTCP_TAG_RETRANS) | XTCP_TAG_LOST);
 }
 
 /**

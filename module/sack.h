@@ -64,10 +64,12 @@ enum xtcp_sack_verdict xtcp_sack_check(const struct xtcp_sack_block *b,
 void xtcp_sack_sort(struct xtcp_sack_block *b, unsigned int n);
 
 struct sock;
+struct sk_buff;
 struct xtcp_sock;
 void xtcp_tag_account(struct xtcp_sock *xs, u8 tags, int delta);
 u32 xtcp_sack_tag(struct sock *sk, const struct xtcp_opts *opts, u32 ack);
 void xtcp_sack_mark_lost(struct sock *sk, bool head);
+void xtcp_sack_mark_skb_lost(struct sock *sk, struct sk_buff *skb);
 void xtcp_sack_retransmit(struct sock *sk, bool first);
 void xtcp_sack_rewind(struct sock *sk);
 void xtcp_sack_reordered(struct sock *sk, u32 low_seq);

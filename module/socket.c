@@ -78,6 +78,7 @@ static void xtcp_sock_init_conn(struct sock *sk, const struct xtcp_cc_ops *ops)
 	xtcp_ofo_init(&xs->ofo);
 	xtcp_cc_init(&xs->cc, ops);
 	xs->reordering = XTCP_DUPTHRESH;
+	xtcp_rack_init(&xs->rack);
 	spin_lock_init(&xs->accept_lock);
 	INIT_LIST_HEAD(&xs->accept_q);
 	INIT_LIST_HEAD(&xs->req_q);
@@ -544,6 +545,7 @@ static void xtcp_reset_conn(struct sock *sk)
 	xs->probes_out = 0;
 	xtcp_cc_init(&xs->cc, xs->cc.ops);
 	xs->reordering = XTCP_DUPTHRESH;
+	xtcp_rack_init(&xs->rack);
 	xs->rto = rto;
 	xtcp_rtt_init(&xs->rtt, rto * USEC_PER_MSEC);
 	memset(&xs->stats, 0, sizeof(xs->stats));

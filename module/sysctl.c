@@ -25,6 +25,8 @@
  *   tlp                  tail loss probes, RFC 8985 §7, on connections
  *                        with SACK (0 for now: Documentation/
  *                        reliability.rst says why)
+ *   rack                 RACK, RFC 8985 §6: losses of connections with
+ *                        SACK found by time, not DupThresh (1)
  *   invalid_ratelimit_ms least time between a socket's replies to
  *                        segments that do not belong (500; 0: no limit)
  *   challenge_ack_limit  challenge ACKs per second per namespace (1000)
@@ -219,6 +221,7 @@ static struct ctl_table xtcp_sysctl_template[] = {
 	XTCP_INT("sack", XTCP_SYSCTL_SACK, &xtcp_zero, &xtcp_one),
 	XTCP_INT("ecn", XTCP_SYSCTL_ECN, &xtcp_zero, &xtcp_two),
 	XTCP_INT("tlp", XTCP_SYSCTL_TLP, &xtcp_zero, &xtcp_one),
+	XTCP_INT("rack", XTCP_SYSCTL_RACK, &xtcp_zero, &xtcp_one),
 	XTCP_MEM("rmem", rmem),
 	XTCP_MEM("wmem", wmem),
 	{

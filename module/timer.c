@@ -14,6 +14,12 @@
  *                about two RTTs, while a connection with SACK is in
  *                the open state with data in flight and no probe out
  *                (tlp.c); after the probe it is the RTO again.
+ *                reordering: the same timer, when RACK (rack.c) waits
+ *                for segments still inside the reordering window; when
+ *                it fires, those whose time is up are lost and recovery
+ *                repairs them; then it is the RTO again.  It is not
+ *                restarted by ACKs meanwhile, and is never later than
+ *                an RTO.
  *                persist: the same timer while data waits with nothing
  *                in flight, on a zero window (it sends window probes
  *                with exponential backoff) or held by XTCP_CORK or
@@ -48,6 +54,7 @@ enum {
 	XTCP_PENDING_DELACK,
 	XTCP_PENDING_PERSIST,	/* rtx_timer is armed as the persist timer */
 	XTCP_PENDING_PROBE,	/* rtx_timer is armed as the loss probe timer */
+	XTCP_PENDING_REORDER,	/* rtx_timer is armed as RACK's reordering timer */
 };
 
 /*
@@ -235,6 +242,16 @@ static void xtcp_data_timeout(struct sock *sk)
 		       xtcp_clamp_to_user_timeout(sk, xs->rto));
 }
 
+/* RACK's reordering window ran out (RFC 8985 §6.3). */
+static void xtcp_reorder_expired(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xtcp_rack_recover(sk, true);
+	if (!test_bit(XTCP_PENDING_REORDER, &xs->pending))
+		xtcp_timer_arm(sk, &xs->rtx_timer, XTCP_PENDING_RTX, xs->rto);
+}
+
 static void xtcp_rtx_expired(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
@@ -243,6 +260,11 @@ static void xtcp_rtx_expired(struct sock *sk)
 
 	if (test_and_clear_bit(XTCP_PENDING_PERSIST, &xs->pending)) {
 		xtcp_persist_expired(sk);
+		return;
+	}
+	if (test_and_clear_bit(XTCP_PENDING_REORDER, &xs->pending) &&
+	    xs->packets_out) {
+		xtcp_reorder_expired(sk);
 		return;
 	}
 	if (test_and_clear_bit(XTCP_PENDING_PROBE, &xs->pending) &&
@@ -471,6 +493,8 @@ static void xtcp_timer_arm_probe(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	if (test_bit(XTCP_PENDING_REORDER, &xs->pending))
+		return;
 	set_bit(XTCP_PENDING_PROBE, &xs->pending);
 	xtcp_timer_arm(sk, &xs->rtx_timer, XTCP_PENDING_RTX, xtcp_tlp_timeout(sk));
 }
@@ -514,7 +538,8 @@ void xtcp_timer_xmit_failed(struct sock *sk)
  * @sk: the socket, locked.
  *
  * Resets the backoff count; restarts the timer for what is still in
- * flight (RFC 6298 §5.3), or stops it when nothing is.
+ * flight (RFC 6298 §5.3), or stops it when nothing is.  A reordering
+ * timer keeps running: it is due before an RTO would be.
  */
 void xtcp_timer_ack_progress(struct sock *sk)
 {
@@ -523,12 +548,32 @@ void xtcp_timer_ack_progress(struct sock *sk)
 	xs->retries = 0;
 	clear_bit(XTCP_PENDING_PERSIST, &xs->pending);
 	clear_bit(XTCP_PENDING_PROBE, &xs->pending);
-	if (xtcp_tlp_wanted(sk))
-		xtcp_timer_arm_probe(sk);
-	else if (xs->packets_out)
-		xtcp_timer_arm(sk, &xs->rtx_timer, XTCP_PENDING_RTX, xs->rto);
-	else
+	if (!xs->packets_out) {
+		clear_bit(XTCP_PENDING_REORDER, &xs->pending);
 		xtcp_timer_cancel(sk, &xs->rtx_timer, XTCP_PENDING_RTX);
+	} else if (test_bit(XTCP_PENDING_REORDER, &xs->pending)) {
+		return;
+	} else if (xtcp_tlp_wanted(sk)) {
+		xtcp_timer_arm_probe(sk);
+	} else {
+		xtcp_timer_arm(sk, &xs->rtx_timer, XTCP_PENDING_RTX, xs->rto);
+	}
+}
+
+/**
+ * xtcp_timer_reorder() - RACK waits for segments inside the reordering
+ *	window: run the retransmission timer as the reordering timer.
+ * @sk: the socket, locked, data in flight.
+ * @us: how long, in microseconds; at most the RTO is waited.
+ */
+void xtcp_timer_reorder(struct sock *sk, u32 us)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	clear_bit(XTCP_PENDING_PROBE, &xs->pending);
+	set_bit(XTCP_PENDING_REORDER, &xs->pending);
+	xtcp_timer_arm(sk, &xs->rtx_timer, XTCP_PENDING_RTX,
+		       min_t(u32, DIV_ROUND_UP(us, USEC_PER_MSEC), xs->rto));
 }
 
 /**
@@ -671,6 +716,7 @@ void xtcp_timers_stop(struct sock *sk)
 
 	clear_bit(XTCP_PENDING_PERSIST, &xs->pending);
 	clear_bit(XTCP_PENDING_PROBE, &xs->pending);
+	clear_bit(XTCP_PENDING_REORDER, &xs->pending);
 	xtcp_timer_cancel(sk, &xs->rtx_timer, XTCP_PENDING_RTX);
 	xtcp_timer_cancel(sk, &xs->misc_timer, XTCP_PENDING_MISC);
 	xtcp_timer_cancel(sk, &xs->delack_timer, XTCP_PENDING_DELACK);

@@ -51,6 +51,7 @@
 #include "compat.h"
 #include "wire.h"
 #include "sack.h"
+#include "rack.h"
 #include "netns.h"
 #include "cong.h"
 
@@ -92,6 +93,7 @@ enum {
  *	while it is in flight; set when it is sent.
  * @sacked: send queue: XTCP_TAG_* scoreboard tags (sack.c).
  * @tx_us: send queue: when the segment was first sent (xtcp_clock_us()).
+ * @xmit_us: send queue: when it was last sent, resent or not (RACK).
  * @tw_isn: receive path: a SYN that ended a TIME_WAIT carries here the
  *	ISN the new connection must use (above the old one's snd_nxt), or
  *	0 to choose one afresh.
@@ -104,6 +106,7 @@ struct xtcp_skb_cb {
 	u16 pcount;
 	u8 sacked;
 	u32 tx_us;
+	u32 xmit_us;
 	u32 tw_isn;
 };
 
@@ -233,6 +236,7 @@ static inline bool xtcp_ofo_empty(const struct xtcp_ofo *q)
  * @reordering: how far (in segments) the peer has seen ours arrive out
  *	of order: SACKed segments above a hole before it counts as lost
  *	(RFC 6675's DupThresh, 3, raised by what is measured, sack.c).
+ * @rack: RACK's loss detection by time (rack.c).
  * @ts: RFC 7323 timestamps; before the handshake ends, @ts.ok says our
  *	SYN offered them.
  * @mss: payload bytes per segment we send (options taken off).
@@ -352,6 +356,7 @@ struct xtcp_sock {
 	u32 retrans_out;
 	u32 highest_sack;
 	u32 reordering;
+	struct xtcp_rack rack;
 	struct xtcp_ts ts;
 	u16 mss;
 	u16 advmss;
@@ -582,6 +587,7 @@ void xtcp_abort(struct sock *sk, int err, bool send_rst);
 int xtcp_input_init(void);
 void xtcp_input_exit(void);
 int xtcp_rcv(struct sock *sk, struct sk_buff *skb);
+void xtcp_enter_recovery(struct sock *sk);
 
 /**
  * enum xtcp_ts_verdict - result of xtcp_ts_verdict().
@@ -646,6 +652,7 @@ void xtcp_timer_flight_sent(struct sock *sk);
 void xtcp_timer_data_sent(struct sock *sk);
 void xtcp_timer_xmit_failed(struct sock *sk);
 void xtcp_timer_ack_progress(struct sock *sk);
+void xtcp_timer_reorder(struct sock *sk, u32 us);
 void xtcp_timer_window_closed(struct sock *sk);
 void xtcp_timer_orphan_fin_wait2(struct sock *sk);
 void xtcp_timer_delack(struct sock *sk);

@@ -1133,7 +1133,8 @@ static int setup_netns(void)
 	tun_fd = tun_netns_setup("xtun0", LOCAL_IP);
 	if (tun_fd < 0)
 		return -1;
-	if (sysctl_off("timestamps") || sysctl_off("sack") || sysctl_off("tlp"))
+	if (sysctl_off("timestamps") || sysctl_off("sack") || sysctl_off("tlp") ||
+	    sysctl_off("rack"))
 		return -1;
 	return 0;
 }

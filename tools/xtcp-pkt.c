@@ -35,9 +35,10 @@
  * last outbound segment.  SACK blocks are relative to the ISN of the
  * side whose data they cover, as ACK numbers are.  Scripts start with
  * net.xtcp.timestamps=0 and net.xtcp.sack=0, so that a SYN we send
- * carries neither unless the script turns them on, and net.xtcp.tlp=0,
+ * carries neither unless the script turns them on, net.xtcp.tlp=0,
  * so that the timing of a script with SACK has no loss probes in it
- * unless it asks for them.
+ * unless it asks for them, and net.xtcp.rack=0, so that losses are
+ * found by RFC 6675's DupThresh unless a script asks for RACK.
  * "> none" asserts that nothing goes out from the previous line until
  * its time.  Every outbound segment's checksum (with our protocol in
  * the pseudo-header) and IP length are checked: one that is wrong

@@ -76,6 +76,30 @@ struct xtcp_cc {
 };
 
 /**
+ * struct xtcp_undo - a window reduction that may be given back if the
+ *	loss behind it was not one (undo.c).
+ * @marker: snd_una when the loss episode began.
+ * @tsval: with @ts_set, our timestamp clock when its first
+ *	retransmission went.
+ * @retrans: segments resent in the episode that no D-SACK has yet
+ *	reported as duplicates; -1 before the first.
+ * @cwnd: cwnd before the reduction.
+ * @ssthresh: ssthresh before it: at least 3/4 of @cwnd when the
+ *	connection was open (TCP's tcp_current_ssthresh()).
+ * @ts_set: @tsval is set.
+ * @active: an episode runs and may still be undone.
+ */
+struct xtcp_undo {
+	u32 marker;
+	u32 tsval;
+	int retrans;
+	u32 cwnd;
+	u32 ssthresh;
+	bool ts_set;
+	bool active;
+};
+
+/**
  * struct xtcp_cc_ops - what distinguishes one algorithm from another.
  * @name: what XTCP_CONGESTION and the sysctls call it; at most
  *	XTCP_CA_NAME_MAX - 1 characters.

@@ -74,6 +74,8 @@ void xtcp_mtu_reduced(struct sock *sk)
 	xs->mss = mss;
 	if (!xs->packets_out)
 		return;
+	/* Segments too large for the path: nothing to undo. */
+	xs->undo.active = false;
 	if (xs->ca_state != XTCP_CA_LOSS) {
 		xs->ca_state = XTCP_CA_LOSS;
 		xs->high_seq = xs->snd_nxt;

@@ -315,6 +315,7 @@ void xtcp_enter_recovery(struct sock *sk)
 	struct net *net = sock_net(sk);
 
 	xtcp_tlp_end(xs);
+	xtcp_undo_begin(xs);
 	/* Already reduced for this window's ECN echo: not twice. */
 	if (xs->ca_state == XTCP_CA_CWR) {
 		xs->cc.cwnd = xs->cc.ssthresh + 3;
@@ -918,7 +919,8 @@ static void xtcp_rcv_established(struct sock *sk, struct sk_buff *skb)
 		if (xs->sack_ok)
 			xtcp_sack_tag(sk, &opts, ack);
 		xtcp_tlp_ack(sk, ack, &opts, false);
-		xtcp_cong_ack(sk, ack, acked);
+		if (!xtcp_undo_try(sk, &opts, true))
+			xtcp_cong_ack(sk, ack, acked);
 		xtcp_timer_ack_progress(sk);
 	} else {
 		u32 sacked = 0;
@@ -927,8 +929,9 @@ static void xtcp_rcv_established(struct sock *sk, struct sk_buff *skb)
 			sacked = xtcp_sack_tag(sk, &opts, ack);
 		xtcp_tlp_ack(sk, ack, &opts, !sacked && !has_data && !fin &&
 			     wnd == xs->snd_wnd);
-		if (ack == xs->snd_una && xs->packets_out && !has_data && !fin &&
-		    wnd == xs->snd_wnd)
+		if (!xtcp_undo_try(sk, &opts, false) &&
+		    ack == xs->snd_una && xs->packets_out && !has_data &&
+		    !fin && wnd == xs->snd_wnd)
 			xtcp_cong_dupack(sk);
 	}
 	if (xs->sack_ok)

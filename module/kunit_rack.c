@@ -2,7 +2,9 @@
 /*
  * KUnit tests of RACK's pure logic (rack.c): the send-time order, the
  * reordering window and how D-SACKs and recoveries move it, the
- * windowed minimum RTT, and which deliveries advance RACK.xmit_ts.
+ * windowed minimum RTT, and which deliveries advance RACK.xmit_ts;
+ * and the bookkeeping of undo (undo.c): the window remembered, and the
+ * retransmissions D-SACKs count off.
  */
 #include <kunit/test.h>
 
@@ -142,3 +144,81 @@ static struct kunit_suite xtcp_rack_suite = {
 };
 
 kunit_test_suite(xtcp_rack_suite);
+
+/* The window remembered at an episode's start, TCP's current ssthresh. */
+static void xtcp_undo_remembers(struct kunit *test)
+{
+	struct xtcp_sock *xs = kunit_kzalloc(test, sizeof(*xs), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, xs);
+	xs->snd_una = 5000;
+	xs->cc.cwnd = 40;
+	xs->cc.ssthresh = 20;
+	xs->ca_state = XTCP_CA_OPEN;
+	xtcp_undo_begin(xs);
+	KUNIT_EXPECT_TRUE(test, xs->undo.active);
+	KUNIT_EXPECT_EQ(test, xs->undo.marker, 5000U);
+	KUNIT_EXPECT_EQ(test, xs->undo.cwnd, 40U);
+	KUNIT_EXPECT_EQ(test, xs->undo.ssthresh, 30U);	/* 3/4 of cwnd */
+	KUNIT_EXPECT_EQ(test, xs->undo.retrans, -1);
+	/* Reduced already (ECN): the threshold as it is. */
+	xs->ca_state = XTCP_CA_CWR;
+	xtcp_undo_begin(xs);
+	KUNIT_EXPECT_EQ(test, xs->undo.ssthresh, 20U);
+	/* No threshold yet: none to restore either. */
+	xs->ca_state = XTCP_CA_OPEN;
+	xs->cc.ssthresh = 0x7fffffff;
+	xtcp_undo_begin(xs);
+	KUNIT_EXPECT_EQ(test, xs->undo.ssthresh, 0x7fffffffU);
+}
+
+/* D-SACKs of the episode's acknowledged data count off retransmissions. */
+static void xtcp_undo_dsack_counts(struct kunit *test)
+{
+	struct xtcp_sock *xs = kunit_kzalloc(test, sizeof(*xs), GFP_KERNEL);
+	struct xtcp_sack_block b;
+
+	KUNIT_ASSERT_NOT_NULL(test, xs);
+	xs->mss = 1000;
+	xs->snd_una = 1000;
+	xtcp_undo_begin(xs);
+	/* Before the first resend there is nothing to count off. */
+	b = (struct xtcp_sack_block){ 1000, 2000 };
+	xtcp_undo_dsack(xs, &b, 5000);
+	KUNIT_EXPECT_EQ(test, xs->undo.retrans, -1);
+	xtcp_undo_retransmitted(xs, 1);
+	xtcp_undo_retransmitted(xs, 2);
+	KUNIT_EXPECT_EQ(test, xs->undo.retrans, 3);
+	KUNIT_EXPECT_FALSE(test, xs->undo.ts_set);	/* no timestamps */
+	/* Above the ACK: not known to be ours. */
+	b = (struct xtcp_sack_block){ 5000, 6000 };
+	xtcp_undo_dsack(xs, &b, 5000);
+	KUNIT_EXPECT_EQ(test, xs->undo.retrans, 3);
+	/* Before the episode: an older duplicate. */
+	b = (struct xtcp_sack_block){ 0, 1000 };
+	xtcp_undo_dsack(xs, &b, 5000);
+	KUNIT_EXPECT_EQ(test, xs->undo.retrans, 3);
+	b = (struct xtcp_sack_block){ 1000, 2500 };	/* two segments */
+	xtcp_undo_dsack(xs, &b, 5000);
+	KUNIT_EXPECT_EQ(test, xs->undo.retrans, 1);
+	b = (struct xtcp_sack_block){ 3000, 5000 };
+	xtcp_undo_dsack(xs, &b, 5000);
+	KUNIT_EXPECT_EQ(test, xs->undo.retrans, 0);
+	/* Outside an episode nothing is counted. */
+	xs->undo.active = false;
+	xtcp_undo_retransmitted(xs, 1);
+	KUNIT_EXPECT_EQ(test, xs->undo.retrans, 0);
+}
+
+static struct kunit_case xtcp_undo_cases[] = {
+	KUNIT_CASE(xtcp_undo_remembers),
+	KUNIT_CASE(xtcp_undo_dsack_counts),
+	{}
+};
+
+static struct kunit_suite xtcp_undo_suite = {
+	.name = "xtcp_undo",
+	.test_cases = xtcp_undo_cases,
+};
+
+kunit_test_suite(xtcp_undo_suite);

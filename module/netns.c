@@ -77,6 +77,9 @@ const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_TLPRECOVERY]		= "TLPRecovery",
 	[XTCP_MIB_LOSTRETRANSMIT]	= "LostRetransmit",
 	[XTCP_MIB_RACKREOTIMEOUTS]	= "RACKReoTimeouts",
+	[XTCP_MIB_DSACKUNDO]		= "DSACKUndo",
+	[XTCP_MIB_FULLUNDO]		= "FullUndo",
+	[XTCP_MIB_LOSSUNDO]		= "LossUndo",
 };
 
 /**

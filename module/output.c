@@ -509,6 +509,7 @@ int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 	if (err)
 		return err;
 	XTCP_SKB_CB(skb)->retrans = 1;
+	xtcp_undo_retransmitted(xs, XTCP_SKB_CB(skb)->pcount);
 	xs->stats.total_retrans += XTCP_SKB_CB(skb)->pcount;
 	XTCP_ADD_STATS(sock_net(sk), XTCP_MIB_RETRANSSEGS,
 		       XTCP_SKB_CB(skb)->pcount);
@@ -681,6 +682,7 @@ void __xtcp_write_xmit(struct sock *sk, enum xtcp_xmit_mode mode)
 		}
 		if (xtcp_seq_before(cb->seq, xs->snd_nxt)) {
 			cb->retrans = 1;
+			xtcp_undo_retransmitted(xs, cb->pcount);
 			xs->stats.total_retrans += cb->pcount;
 			XTCP_ADD_STATS(sock_net(sk), XTCP_MIB_RETRANSSEGS,
 				       cb->pcount);

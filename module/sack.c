@@ -406,6 +406,7 @@ u32 xtcp_sack_tag(struct sock *sk, const struct xtcp_opts *opts, u32 ack)
 			XTCP_INC_STATS(net, XTCP_MIB_DSACKRECV);
 			xs->stats.dsack_dups++;
 			xtcp_rack_dsack(&xs->rack, ack, xs->snd_nxt);
+			xtcp_undo_dsack(xs, &opts->sacks[i], ack);
 			break;
 		case XTCP_SACK_INVALID:
 			XTCP_INC_STATS(net, XTCP_MIB_SACKDISCARD);
@@ -463,6 +464,20 @@ void xtcp_sack_mark_skb_lost(struct sock *sk, struct sk_buff *skb)
 	if (tags & XTCP_TAG_RETRANS)
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_LOSTRETRANSMIT);
 	xtcp_tag_set(sk, skb, (tags & ~XTCP_TAG_RETRANS) | XTCP_TAG_LOST);
+}
+
+/**
+ * xtcp_sack_unmark_lost() - a loss episode was undone: no segment is
+ *	lost or resent any more (undo.c).
+ * @sk: the socket, locked.
+ */
+void xtcp_sack_unmark_lost(struct sock *sk)
+{
+	struct sk_buff *skb;
+
+	skb_queue_walk(&sk->sk_write_queue, skb)
+		if (XTCP_SKB_CB(skb)->sacked & (XTCP_TAG_LOST | XTCP_TAG_RETRANS))
+			xtcp_tag_set(sk, skb, XTCP_SKB_CB(skb)->sacked & XTCP_TAG_SACKED);
 }
 
 /**

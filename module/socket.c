@@ -546,6 +546,7 @@ static void xtcp_reset_conn(struct sock *sk)
 	xtcp_cc_init(&xs->cc, xs->cc.ops);
 	xs->reordering = XTCP_DUPTHRESH;
 	xtcp_rack_init(&xs->rack);
+	memset(&xs->undo, 0, sizeof(xs->undo));
 	xs->rto = rto;
 	xtcp_rtt_init(&xs->rtt, rto * USEC_PER_MSEC);
 	memset(&xs->stats, 0, sizeof(xs->stats));

@@ -230,6 +230,9 @@ static void xtcp_data_timeout(struct sock *sk)
 	XTCP_INC_STATS(net, XTCP_MIB_TIMEOUTS);
 	xs->stats.timeouts++;
 	xtcp_tlp_end(xs);
+	/* A new episode, unless recovery or a timeout already began one. */
+	if (xs->ca_state == XTCP_CA_OPEN || xs->ca_state == XTCP_CA_CWR)
+		xtcp_undo_begin(xs);
 	xtcp_cc_on_timeout(&xs->cc, xs->packets_out, !xs->retries);
 	xtcp_ecn_window_reduced(xs);
 	xs->ca_state = XTCP_CA_LOSS;

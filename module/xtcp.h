@@ -255,6 +255,7 @@ static inline bool xtcp_ofo_empty(const struct xtcp_ofo *q)
  * @ca_state: &enum xtcp_ca_state.
  * @high_seq: @snd_nxt when recovery or loss began; they end when it is
  *	acknowledged (RFC 6582's "recover").
+ * @undo: what to give back if the current loss episode was spurious.
  * @tlp_high_seq: @snd_nxt when the outstanding tail loss probe went.
  * @tlp_out: a tail loss probe is outstanding (tlp.c); one at a time.
  * @tlp_retrans: it resent our last segment rather than new data.
@@ -372,6 +373,7 @@ struct xtcp_sock {
 	u8 ca_state;
 	u8 dupacks;
 	u32 high_seq;
+	struct xtcp_undo undo;
 	u32 tlp_high_seq;
 	u32 tlp_tsval;
 	bool tlp_out;
@@ -536,6 +538,14 @@ void xtcp_rcv_rtt_measure(struct sock *sk);
 #define XTCP_ECN_OK		0x1	/* negotiated */
 #define XTCP_ECN_QUEUE_CWR	0x2	/* the next new data carries CWR */
 #define XTCP_ECN_DEMAND_CWR	0x4	/* we echo ECE until CWR comes */
+
+/* undo.c */
+void xtcp_undo_begin(struct xtcp_sock *xs);
+void xtcp_undo_retransmitted(struct xtcp_sock *xs, u32 pcount);
+void xtcp_undo_dsack(struct xtcp_sock *xs, const struct xtcp_sack_block *b,
+		     u32 ack);
+bool xtcp_undo_try(struct sock *sk, const struct xtcp_opts *opts,
+		   bool advanced);
 
 /* tlp.c */
 bool xtcp_tlp_wanted(const struct sock *sk);

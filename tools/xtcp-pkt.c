@@ -32,7 +32,8 @@
  * "mss N", "wscale N", "TS val N ecr N", "sackOK", "sack S:E S:E...",
  * "nop" and must match exactly when given, but that an expected TS val
  * or ecr may be "*".  In an inbound TS, "ecr echo" is the TSval of the
- * last outbound segment.  SACK blocks are relative to the ISN of the
+ * last outbound segment, "ecr echo-N" that minus N (the module's clock
+ * ticks in ms: the TSval of a segment sent N ms earlier).  SACK blocks are relative to the ISN of the
  * side whose data they cover, as ACK numbers are.  Scripts start with
  * net.xtcp.timestamps=0 and net.xtcp.sack=0, so that a SYN we send
  * carries neither unless the script turns them on, net.xtcp.tlp=0,
@@ -427,10 +428,14 @@ static int inject(const struct seg *s, int line)
 				o[optlen++] = 3;
 				o[optlen++] = val;
 			} else if (sscanf(tok, "TS val %u ecr %15s", &val, ecr) == 2) {
-				uint32_t v32 = htonl(val), e32;
+				uint32_t v32 = htonl(val), e32, back;
 
-				e32 = htonl(!strcmp(ecr, "echo") ? last_tsval :
-					    strtoul(ecr, NULL, 10));
+				if (!strcmp(ecr, "echo"))
+					e32 = htonl(last_tsval);
+				else if (sscanf(ecr, "echo-%u", &back) == 1)
+					e32 = htonl(last_tsval - back);
+				else
+					e32 = htonl(strtoul(ecr, NULL, 10));
 				o[optlen++] = 8;
 				o[optlen++] = 10;
 				memcpy(o + optlen, &v32, 4);

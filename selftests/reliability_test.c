@@ -577,7 +577,8 @@ TEST_F_TIMEOUT(net, rack_finds_lost_retransmissions, 300)
 	to_rack = ns_counter("xa", "Timeouts") - to;
 	close(self->cli);
 	close(self->srv);
-	self->cli = self->srv = -1;
+	self->cli = -1;
+	self->srv = -1;
 
 	ASSERT_EQ(0, ns_sysctl("xa", "rack", "0"));
 	lost = ns_counter("xa", "LostRetransmit");

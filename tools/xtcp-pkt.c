@@ -33,8 +33,9 @@
  * "nop" and must match exactly when given, but that an expected TS val
  * or ecr may be "*".  In an inbound TS, "ecr echo" is the TSval of the
  * last outbound segment, "ecr echo-N" that minus N (the module's clock
- * ticks in ms: the TSval of a segment sent N ms earlier).  SACK blocks are relative to the ISN of the
- * side whose data they cover, as ACK numbers are.  Scripts start with
+ * ticks in ms: the TSval of a segment sent N ms earlier).  SACK
+ * blocks are relative to the ISN of the side whose data they cover, as
+ * ACK numbers are.  Scripts start with
  * net.xtcp.timestamps=0 and net.xtcp.sack=0, so that a SYN we send
  * carries neither unless the script turns them on, net.xtcp.tlp=0,
  * so that the timing of a script with SACK has no loss probes in it

@@ -71,6 +71,7 @@ static void xtcp_rack_dsack_steps(struct kunit *test)
 	xtcp_rack_recovery_done(&r);
 	KUNIT_EXPECT_EQ(test, r.steps, 1);
 	/* Sequence numbers wrap. */
+	xtcp_rack_init(&r);
 	xtcp_rack_dsack(&r, 0xfffff000, 0x100);
 	xtcp_rack_dsack(&r, 0xffffff00, 0x200);
 	KUNIT_EXPECT_EQ(test, r.steps, 2);

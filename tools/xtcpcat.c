@@ -2,12 +2,14 @@
 /*
  * xtcpcat: netcat for AF_XTCP.
  *
- *   xtcpcat [-s ADDR] -l -p PORT     listen, accept one connection
- *   xtcpcat [-s ADDR] [-p PORT] HOST PORT    connect
+ *   xtcpcat [-s ADDR] [-u CHAR] -l -p PORT     listen, accept one connection
+ *   xtcpcat [-s ADDR] [-u CHAR] [-p PORT] HOST PORT    connect
  *
  * Copies standard input to the socket and the socket to standard
  * output.  End of file on standard input shuts the send side down
  * (half-close); the program exits when both directions are done.
+ * With -u, CHAR goes as urgent data (send(MSG_OOB)) just before the
+ * half-close; a reader without SO_OOBINLINE, as xtcpcat, skips it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -25,8 +27,8 @@
 static void die_usage(void)
 {
 	fprintf(stderr,
-		"usage: xtcpcat [-s ADDR] -l -p PORT\n"
-		"       xtcpcat [-s ADDR] [-p PORT] HOST PORT\n");
+		"usage: xtcpcat [-s ADDR] [-u CHAR] -l -p PORT\n"
+		"       xtcpcat [-s ADDR] [-u CHAR] [-p PORT] HOST PORT\n");
 	exit(2);
 }
 
@@ -58,7 +60,7 @@ static int write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-static int pump(int s)
+static int pump(int s, const char *urgent)
 {
 	struct pollfd p[2] = { { .fd = 0, .events = POLLIN },
 			       { .fd = s, .events = POLLIN } };
@@ -83,6 +85,10 @@ static int pump(int s)
 			}
 			if (!n) {
 				in_open = 0;
+				if (urgent && send(s, urgent, 1, MSG_OOB) != 1) {
+					perror("xtcpcat: send(MSG_OOB)");
+					return 1;
+				}
 				if (shutdown(s, SHUT_WR)) {
 					perror("xtcpcat: shutdown");
 					return 1;
@@ -112,11 +118,11 @@ static int pump(int s)
 
 int main(int argc, char **argv)
 {
-	const char *src = NULL, *lport = NULL;
+	const char *src = NULL, *lport = NULL, *urgent = NULL;
 	int listen_mode = 0, one = 1, c, s, fd;
 	struct sockaddr_in sin;
 
-	while ((c = getopt(argc, argv, "ls:p:")) != -1) {
+	while ((c = getopt(argc, argv, "ls:p:u:")) != -1) {
 		switch (c) {
 		case 'l':
 			listen_mode = 1;
@@ -126,6 +132,11 @@ int main(int argc, char **argv)
 			break;
 		case 'p':
 			lport = optarg;
+			break;
+		case 'u':
+			if (strlen(optarg) != 1)
+				die_usage();
+			urgent = optarg;
 			break;
 		default:
 			die_usage();
@@ -166,7 +177,7 @@ int main(int argc, char **argv)
 		}
 		fd = s;
 	}
-	c = pump(fd);
+	c = pump(fd, urgent);
 	close(fd);
 	return c;
 }

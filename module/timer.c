@@ -265,9 +265,12 @@ static void xtcp_rtx_expired(struct sock *sk)
 		xtcp_persist_expired(sk);
 		return;
 	}
-	if (test_and_clear_bit(XTCP_PENDING_REORDER, &xs->pending) &&
-	    xs->packets_out) {
-		xtcp_reorder_expired(sk);
+	if (test_and_clear_bit(XTCP_PENDING_REORDER, &xs->pending)) {
+		/* Nothing in flight now (a rewind): no loss, the RTO again. */
+		if (xs->packets_out)
+			xtcp_reorder_expired(sk);
+		else
+			xtcp_timer_arm(sk, &xs->rtx_timer, XTCP_PENDING_RTX, xs->rto);
 		return;
 	}
 	if (test_and_clear_bit(XTCP_PENDING_PROBE, &xs->pending) &&

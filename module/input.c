@@ -394,6 +394,7 @@ static void xtcp_cong_ack(struct sock *sk, u32 ack, u32 acked)
 		if (!xtcp_seq_before(ack, xs->high_seq)) {
 			xtcp_cc_exit_recovery(&xs->cc, xs->packets_out);
 			xs->ca_state = XTCP_CA_OPEN;
+			xs->undo.active = false;
 			xtcp_rack_recovery_done(&xs->rack);
 		} else if (xs->sack_ok) {
 			/* The oldest hole was sent before what came back. */
@@ -410,6 +411,7 @@ static void xtcp_cong_ack(struct sock *sk, u32 ack, u32 acked)
 	case XTCP_CA_LOSS:
 		if (!xtcp_seq_before(ack, xs->high_seq)) {
 			xs->ca_state = XTCP_CA_OPEN;
+			xs->undo.active = false;
 			xtcp_rack_recovery_done(&xs->rack);
 		}
 		break;

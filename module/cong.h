@@ -88,6 +88,7 @@ struct xtcp_cc {
  *	connection was open (TCP's tcp_current_ssthresh()).
  * @ts_set: @tsval is set.
  * @active: an episode runs and may still be undone.
+ * @frto: a timeout is being tested by F-RTO (RFC 5682).
  */
 struct xtcp_undo {
 	u32 marker;
@@ -97,7 +98,14 @@ struct xtcp_undo {
 	u32 ssthresh;
 	bool ts_set;
 	bool active;
+	bool frto;
 };
+
+/* What an ACK said, for F-RTO (xtcp_undo_frto()). */
+#define XTCP_ACK_ADVANCED	0x1	/* it moved snd_una */
+#define XTCP_ACK_ORIGINAL	0x2	/* it ACKed or SACKed data sent only once */
+#define XTCP_ACK_SACKED		0x4	/* it SACKed data newly */
+#define XTCP_ACK_DUP		0x8	/* a duplicate ACK (RFC 5681 §2) */
 
 /**
  * struct xtcp_cc_ops - what distinguishes one algorithm from another.

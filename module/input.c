@@ -213,11 +213,13 @@ static void xtcp_handshake_rtt(struct sock *sk, const struct xtcp_opts *opts)
  * the echo tells which transmission came back), so that a backed-off
  * RTO collapses again as soon as repaired data is acknowledged.  After
  * a timeout rewound send_head, it may point at acknowledged data: it
- * moves past it.
+ * moves past it.  *@original is set if data below high_seq sent only
+ * once was among what it covers and not SACKed before (F-RTO's witness).
  *
  * Return: segments of the current pass (packets_out) acknowledged.
  */
-static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u32 tsecr)
+static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u32 tsecr,
+			    bool *original)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 acked = 0, now = xtcp_clock_us(), sample = 0, late = ack;
@@ -230,6 +232,10 @@ static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u32 tsecr)
 
 		if (skb == xs->send_head)
 			sent = false;
+		if (!cb->retrans && !(cb->sacked & XTCP_TAG_SACKED) &&
+		    xtcp_seq_after(ack, cb->seq) &&
+		    xtcp_seq_before(cb->seq, xs->high_seq))
+			*original = true;
 		if (!xtcp_seq_after(cb->end_seq, ack)) {
 			if (skb == xs->send_head)
 				xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
@@ -916,24 +922,39 @@ static void xtcp_rcv_established(struct sock *sk, struct sk_buff *skb)
 	if (xtcp_ecn_echoed(xs, th))
 		xtcp_enter_cwr(sk);
 	if (xtcp_seq_after(ack, xs->snd_una)) {
-		u32 acked = xtcp_clean_acked(sk, ack, opts.tsecr);
+		bool original = false;
+		u32 acked = xtcp_clean_acked(sk, ack, opts.tsecr, &original);
+		unsigned int said = XTCP_ACK_ADVANCED;
 
-		if (xs->sack_ok)
-			xtcp_sack_tag(sk, &opts, ack);
+		if (xs->sack_ok && xtcp_sack_tag(sk, &opts, ack, &original))
+			said |= XTCP_ACK_SACKED;
+		if (original)
+			said |= XTCP_ACK_ORIGINAL;
 		xtcp_tlp_ack(sk, ack, &opts, false);
-		if (!xtcp_undo_try(sk, &opts, true))
+		if (!xtcp_undo_try(sk, &opts, true) && !xtcp_undo_frto(sk, said)) {
 			xtcp_cong_ack(sk, ack, acked);
+			xtcp_undo_frto_send_new(sk);
+		}
 		xtcp_timer_ack_progress(sk);
 	} else {
+		bool original = false, dup;
+		unsigned int said = 0;
 		u32 sacked = 0;
 
 		if (xs->sack_ok && opts.num_sacks)
-			sacked = xtcp_sack_tag(sk, &opts, ack);
+			sacked = xtcp_sack_tag(sk, &opts, ack, &original);
+		dup = ack == xs->snd_una && xs->packets_out && !has_data &&
+		      !fin && wnd == xs->snd_wnd;
+		if (sacked)
+			said |= XTCP_ACK_SACKED;
+		if (original)
+			said |= XTCP_ACK_ORIGINAL;
+		if (dup)
+			said |= XTCP_ACK_DUP;
 		xtcp_tlp_ack(sk, ack, &opts, !sacked && !has_data && !fin &&
 			     wnd == xs->snd_wnd);
-		if (!xtcp_undo_try(sk, &opts, false) &&
-		    ack == xs->snd_una && xs->packets_out && !has_data &&
-		    !fin && wnd == xs->snd_wnd)
+		if (!xtcp_undo_try(sk, &opts, false) && !xtcp_undo_frto(sk, said) &&
+		    dup)
 			xtcp_cong_dupack(sk);
 	}
 	if (xs->sack_ok)

@@ -80,6 +80,7 @@ const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_DSACKUNDO]		= "DSACKUndo",
 	[XTCP_MIB_FULLUNDO]		= "FullUndo",
 	[XTCP_MIB_LOSSUNDO]		= "LossUndo",
+	[XTCP_MIB_SPURIOUSRTOS]		= "SpuriousRTOs",
 };
 
 /**
@@ -175,6 +176,7 @@ static int __net_init xtcp_net_init(struct net *net)
 	xn->sysctl[XTCP_SYSCTL_ECN] = 2;
 	xn->sysctl[XTCP_SYSCTL_TLP] = 0;
 	xn->sysctl[XTCP_SYSCTL_RACK] = 1;
+	xn->sysctl[XTCP_SYSCTL_FRTO] = 1;
 	/* A new namespace starts with the initial one's choice, as TCP's. */
 	xn->cc_default = net_eq(net, &init_net) ? &xtcp_cubic :
 			 READ_ONCE(xtcp_pernet(&init_net)->cc_default);

@@ -83,6 +83,7 @@ enum xtcp_mib_field {
 	XTCP_MIB_DSACKUNDO,
 	XTCP_MIB_FULLUNDO,
 	XTCP_MIB_LOSSUNDO,
+	XTCP_MIB_SPURIOUSRTOS,
 	XTCP_MIB_MAX
 };
 
@@ -132,6 +133,8 @@ struct xtcp_mib {
  *	off by default until a bulk-transfer regression on 6.12 is understood.
  * @XTCP_SYSCTL_RACK: RACK (RFC 8985 §6) finds the losses of SACK
  *	connections by time, in place of RFC 6675's DupThresh.
+ * @XTCP_SYSCTL_FRTO: F-RTO (RFC 5682) tells spurious timeouts from real
+ *	ones by sending new data after the first retransmission.
  * @XTCP_SYSCTL_SYNCOOKIES: 0 never, 1 when a SYN queue overflows, 2
  *	always answer SYNs with SYN cookies (syncookie.c).
  * @XTCP_SYSCTL_MAX: count.
@@ -161,6 +164,7 @@ enum xtcp_sysctl_id {
 	XTCP_SYSCTL_ECN,
 	XTCP_SYSCTL_TLP,
 	XTCP_SYSCTL_RACK,
+	XTCP_SYSCTL_FRTO,
 	XTCP_SYSCTL_MAX
 };
 

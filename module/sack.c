@@ -322,10 +322,17 @@ void xtcp_sack_reordered(struct sock *sk, u32 low_seq)
 	}
 }
 
+/* What an ACK's blocks newly told: xtcp_sack_tag_block()'s running sums. */
+struct xtcp_sack_tally {
+	u32 newly;	/* segments newly SACKed */
+	u32 low;	/* the lowest of them sent only once */
+	bool original;	/* some were sent only once */
+};
+
 /* Tag what @b covers, from @skb on; return where the next block starts. */
 static struct sk_buff *xtcp_sack_tag_block(struct sock *sk, struct sk_buff *skb,
 					   const struct xtcp_sack_block *b,
-					   u32 *newly, u32 *low)
+					   struct xtcp_sack_tally *t)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
@@ -348,12 +355,16 @@ static struct sk_buff *xtcp_sack_tag_block(struct sock *sk, struct sk_buff *skb,
 		    xtcp_sack_split(sk, skb, b->end - cb->seq))
 			continue;
 		/* Sent once, below what was SACKed before: overtaken. */
-		if (!cb->retrans && xtcp_seq_before(cb->seq, *low))
-			*low = cb->seq;
+		if (!cb->retrans) {
+			if (xtcp_seq_before(cb->seq, xs->high_seq))
+				t->original = true;
+			if (xtcp_seq_before(cb->seq, t->low))
+				t->low = cb->seq;
+		}
 		xtcp_tag_set(sk, skb, XTCP_TAG_SACKED);
 		xtcp_rack_deliver(&xs->rack, cb->xmit_us, cb->end_seq,
 				  cb->retrans, xtcp_clock_us());
-		*newly += cb->pcount;
+		t->newly += cb->pcount;
 	}
 	return skb;
 }
@@ -376,17 +387,20 @@ static void xtcp_sack_reneged(struct sock *sk)
  * @sk: the socket, locked, SACK negotiated.
  * @opts: the ACK's options.
  * @ack: its acknowledgment number; the write queue is cleaned up to it.
+ * @original: set if a segment newly SACKed was sent only once, below
+ *	high_seq (F-RTO's witness: the flight a timeout found).
  *
  * Return: segments newly SACKed.
  */
-u32 xtcp_sack_tag(struct sock *sk, const struct xtcp_opts *opts, u32 ack)
+u32 xtcp_sack_tag(struct sock *sk, const struct xtcp_opts *opts, u32 ack,
+		  bool *original)
 {
 	struct xtcp_sack_block valid[XTCP_MAX_SACKS];
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct net *net = sock_net(sk);
 	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+	struct xtcp_sack_tally t = { .low = xs->highest_sack };
 	unsigned int i, n = 0;
-	u32 newly = 0, low = xs->highest_sack;
 
 	/*
 	 * No valid block covers the oldest skb (blocks start above the
@@ -415,11 +429,13 @@ u32 xtcp_sack_tag(struct sock *sk, const struct xtcp_opts *opts, u32 ack)
 	}
 	xtcp_sack_sort(valid, n);
 	for (i = 0; i < n && skb; i++)
-		skb = xtcp_sack_tag_block(sk, skb, &valid[i], &newly, &low);
-	xtcp_sack_reordered(sk, low);
+		skb = xtcp_sack_tag_block(sk, skb, &valid[i], &t);
+	xtcp_sack_reordered(sk, t.low);
 	if (n && xtcp_seq_after(valid[n - 1].end, xs->highest_sack))
 		xs->highest_sack = valid[n - 1].end;
-	return newly;
+	if (t.original)
+		*original = true;
+	return t.newly;
 }
 
 /**
@@ -509,6 +525,38 @@ void xtcp_sack_retransmit(struct sock *sk, bool first)
 			break;
 		xtcp_tag_set(sk, skb, cb->sacked | XTCP_TAG_RETRANS);
 	}
+}
+
+/**
+ * xtcp_skip_to_new_data() - F-RTO's step 2b (undo.c): instead of
+ *	resending the rest of the flight a timeout found unacknowledged,
+ *	send new data; that rest counts as lost, not in flight, until an
+ *	ACK tells whether it was.
+ * @sk: the socket, locked, after a timeout's rewind.
+ *
+ * Return: true if send_head now rests on data never sent that the
+ * peer's window takes; if not, nothing changed.
+ */
+bool xtcp_skip_to_new_data(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *old = xs->send_head, *skb = old;
+
+	while (skb && xtcp_seq_before(XTCP_SKB_CB(skb)->seq, xs->high_seq))
+		skb = xtcp_wq_next(sk, skb);
+	if (!skb || !xtcp_seq_before(XTCP_SKB_CB(skb)->seq, xs->snd_una + xs->snd_wnd))
+		return false;
+	xs->send_head = skb;
+	for (skb = old; skb != xs->send_head; skb = xtcp_wq_next(sk, skb)) {
+		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+		cb->pcount = xtcp_pcount(skb->len, xs->mss);
+		xs->packets_out += cb->pcount;
+		xtcp_tag_account(xs, cb->sacked, cb->pcount);
+		if (!(cb->sacked & XTCP_TAG_SACKED))
+			xtcp_tag_set(sk, skb, cb->sacked | XTCP_TAG_LOST);
+	}
+	return true;
 }
 
 /**

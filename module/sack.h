@@ -67,12 +67,14 @@ struct sock;
 struct sk_buff;
 struct xtcp_sock;
 void xtcp_tag_account(struct xtcp_sock *xs, u8 tags, int delta);
-u32 xtcp_sack_tag(struct sock *sk, const struct xtcp_opts *opts, u32 ack);
+u32 xtcp_sack_tag(struct sock *sk, const struct xtcp_opts *opts, u32 ack,
+		  bool *original);
 void xtcp_sack_mark_lost(struct sock *sk, bool head);
 void xtcp_sack_mark_skb_lost(struct sock *sk, struct sk_buff *skb);
 void xtcp_sack_unmark_lost(struct sock *sk);
 void xtcp_sack_retransmit(struct sock *sk, bool first);
 void xtcp_sack_rewind(struct sock *sk);
+bool xtcp_skip_to_new_data(struct sock *sk);
 void xtcp_sack_reordered(struct sock *sk, u32 low_seq);
 u32 xtcp_reordering_for(u32 reordering, u32 distance, u32 mss);
 

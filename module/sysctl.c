@@ -27,6 +27,8 @@
  *                        reliability.rst says why)
  *   rack                 RACK, RFC 8985 §6: losses of connections with
  *                        SACK found by time, not DupThresh (1)
+ *   frto                 F-RTO, RFC 5682: new data after a timeout's
+ *                        first retransmission tells a spurious timeout (1)
  *   invalid_ratelimit_ms least time between a socket's replies to
  *                        segments that do not belong (500; 0: no limit)
  *   challenge_ack_limit  challenge ACKs per second per namespace (1000)
@@ -222,6 +224,7 @@ static struct ctl_table xtcp_sysctl_template[] = {
 	XTCP_INT("ecn", XTCP_SYSCTL_ECN, &xtcp_zero, &xtcp_two),
 	XTCP_INT("tlp", XTCP_SYSCTL_TLP, &xtcp_zero, &xtcp_one),
 	XTCP_INT("rack", XTCP_SYSCTL_RACK, &xtcp_zero, &xtcp_one),
+	XTCP_INT("frto", XTCP_SYSCTL_FRTO, &xtcp_zero, &xtcp_one),
 	XTCP_MEM("rmem", rmem),
 	XTCP_MEM("wmem", wmem),
 	{

@@ -219,6 +219,7 @@ static void xtcp_data_timeout(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct net *net = sock_net(sk);
+	bool fresh;
 
 	if (!xs->retries)
 		xs->rtx_start = xtcp_oldest_sent(sk);
@@ -231,8 +232,15 @@ static void xtcp_data_timeout(struct sock *sk)
 	xs->stats.timeouts++;
 	xtcp_tlp_end(xs);
 	/* A new episode, unless recovery or a timeout already began one. */
-	if (xs->ca_state == XTCP_CA_OPEN || xs->ca_state == XTCP_CA_CWR)
+	fresh = xs->ca_state == XTCP_CA_OPEN || xs->ca_state == XTCP_CA_CWR;
+	if (fresh)
 		xtcp_undo_begin(xs);
+	/*
+	 * F-RTO (RFC 5682 §3.1 step 1) tests a timeout unless fast
+	 * recovery was under way; a repeated timeout is tested again.
+	 */
+	xs->undo.frto = xs->undo.active && (fresh || xs->retries) &&
+			xtcp_sysctl(net, XTCP_SYSCTL_FRTO);
 	xtcp_cc_on_timeout(&xs->cc, xs->packets_out, !xs->retries);
 	xtcp_ecn_window_reduced(xs);
 	xs->ca_state = XTCP_CA_LOSS;

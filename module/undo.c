@@ -17,6 +17,14 @@
  * the segments the timeout was about to send again count as in flight
  * once more, so the rewound pass does not resend a window the peer
  * holds.
+ *
+ * Without timestamps a timeout has a third witness, F-RTO (RFC 5682
+ * §3, with SACK as in §4 and as Linux does it): when the first ACK after
+ * the timeout acknowledges the retransmission, new data goes instead
+ * of the rest of the flight; if the next ACK then acknowledges or SACKs
+ * data that was sent only once, the flight had not been lost.  A
+ * duplicate ACK or new SACK blocks instead say it was: the rest is
+ * resent as after any timeout.
  */
 #include "xtcp.h"
 
@@ -32,6 +40,7 @@ void xtcp_undo_begin(struct xtcp_sock *xs)
 	u->marker = xs->snd_una;
 	u->retrans = xs->retrans_out ?: -1;
 	u->ts_set = false;
+	u->frto = false;
 	u->cwnd = cwnd;
 	u->ssthresh = xs->ca_state == XTCP_CA_OPEN ?
 		      max(xs->cc.ssthresh, (cwnd >> 1) + (cwnd >> 2)) :
@@ -168,4 +177,62 @@ bool xtcp_undo_try(struct sock *sk, const struct xtcp_opts *opts,
 		return true;
 	}
 	return false;
+}
+
+/**
+ * xtcp_undo_frto() - F-RTO's verdict on an ACK after a timeout.
+ * @sk: the socket, locked, after the ACK was taken in.
+ * @said: XTCP_ACK_* flags describing the ACK.
+ *
+ * Return: true if the timeout was spurious and is undone; the
+ * connection is open.
+ */
+bool xtcp_undo_frto(struct sock *sk, unsigned int said)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_undo *u = &xs->undo;
+
+	if (!u->frto || !u->active || xs->ca_state != XTCP_CA_LOSS)
+		return false;
+	/* Steps 2 and 3b: data sent only once got through. */
+	if (said & XTCP_ACK_ORIGINAL) {
+		xtcp_undo_rewind(sk);
+		xtcp_undo_window(sk, XTCP_MIB_LOSSUNDO);
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_SPURIOUSRTOS);
+		return true;
+	}
+	if (!(said & (XTCP_ACK_SACKED | XTCP_ACK_DUP)))
+		return false;
+	/* Step 2a or 3a: the loss was real. */
+	u->frto = false;
+	if (xtcp_seq_after(xs->snd_nxt, xs->high_seq))
+		xtcp_retransmit_rewind(sk);
+	return false;
+}
+EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_undo_frto);
+
+/**
+ * xtcp_undo_frto_send_new() - F-RTO's step 2b, once the ACK that
+ *	acknowledged the timeout's retransmission has grown cwnd: up to
+ *	two segments of new data instead of the rest of the flight.
+ * @sk: the socket, locked.
+ *
+ * With no new data or no window for it, F-RTO ends and the rest of the
+ * flight is resent as after any timeout.
+ */
+void xtcp_undo_frto_send_new(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_undo *u = &xs->undo;
+
+	if (!u->frto || !u->active || xs->ca_state != XTCP_CA_LOSS ||
+	    xtcp_seq_after(xs->snd_nxt, xs->high_seq) ||
+	    !xtcp_seq_before(xs->snd_una, xs->high_seq))
+		return;
+	if (!xtcp_skip_to_new_data(sk)) {
+		u->frto = false;
+		return;
+	}
+	/* Whatever Nagle says: the answer is needed now (TCP_NAGLE_OFF). */
+	xtcp_write_wakeup(sk);
 }

@@ -546,6 +546,8 @@ void xtcp_undo_dsack(struct xtcp_sock *xs, const struct xtcp_sack_block *b,
 		     u32 ack);
 bool xtcp_undo_try(struct sock *sk, const struct xtcp_opts *opts,
 		   bool advanced);
+bool xtcp_undo_frto(struct sock *sk, unsigned int said);
+void xtcp_undo_frto_send_new(struct sock *sk);
 
 /* tlp.c */
 bool xtcp_tlp_wanted(const struct sock *sk);

@@ -134,7 +134,7 @@ FIXTURE_SETUP(net)
 	self->srv = -1;
 }
 
-#define XA_RESET "tc qdisc del dev va root 2>/dev/null; cd /proc/sys/net/xtcp && echo 1 > window_scaling && echo 1 > rack && echo 7200 > keepalive_time && echo 75 > keepalive_intvl && echo 10 > keepalive_probes"
+#define XA_RESET "tc qdisc del dev va root 2>/dev/null; cd /proc/sys/net/xtcp && echo 1 > window_scaling && echo 1 > rack && echo 1 > frto && echo 7200 > keepalive_time && echo 75 > keepalive_intvl && echo 10 > keepalive_probes"
 #define XB_RESET "tc qdisc del dev vb root 2>/dev/null; cd /proc/sys/net/xtcp && echo 1 > window_scaling && echo 1 > timestamps && echo 1 > sack"
 
 /* Undo what a test changed in the shared namespaces. */
@@ -749,6 +749,50 @@ TEST_F_TIMEOUT(net, rto_backs_off_then_recovers, 300)
 	a = info_of(self->cli);
 	EXPECT_EQ(0, a.retransmits);
 	EXPECT_EQ(0, a.unacked);
+}
+
+/*
+ * F-RTO (RFC 5682) without timestamps: the peer's ACKs are lost for
+ * 1.2 s while its data arrives, so timeouts resend the oldest segment
+ * and cut cwnd to 1.  When ACKs come back, the first acknowledges data
+ * that was sent only once: nothing had been lost, and F-RTO gives the
+ * window back (SpuriousRTOs, LossUndo).  With net.xtcp.frto off the
+ * same timeouts stay counted as losses.
+ */
+TEST_F_TIMEOUT(net, frto_undoes_timeouts_that_lost_only_acks, 300)
+{
+	static char want[64 << 10], got[sizeof(want)];
+	int frto;
+
+	ASSERT_EQ(0, ns_sysctl("xb", "timestamps", "0"));
+	fill(want, sizeof(want), 9);
+	for (frto = 1; frto >= 0; frto--) {
+		long to = ns_counter("xa", "Timeouts");
+		long spurious = ns_counter("xa", "SpuriousRTOs");
+		long undo = ns_counter("xa", "LossUndo");
+		struct xtcp_info a;
+
+		ASSERT_EQ(0, ns_sysctl("xa", "frto", frto ? "1" : "0"));
+		ASSERT_EQ(0, pair(7340 + frto, &self->cli, &self->srv));
+		ASSERT_EQ(0, ns_sh("xb", "tc qdisc replace dev vb root netem loss 100%"));
+		ASSERT_EQ((ssize_t)sizeof(want), send_all(self->cli, want, sizeof(want)));
+		usleep(1200000);
+		ASSERT_EQ(0, ns_sh("xb", "tc qdisc del dev vb root"));
+		ASSERT_EQ((ssize_t)sizeof(got), recv_all(self->srv, got, sizeof(got)));
+		ASSERT_EQ(0, memcmp(want, got, sizeof(want)));
+		a = wait_acked(self->cli);
+		EXPECT_EQ(0, a.unacked);
+		EXPECT_EQ(0, a.options & XTCP_INFO_OPT_TIMESTAMPS);
+		EXPECT_GT(ns_counter("xa", "Timeouts"), to);
+		EXPECT_EQ(spurious + frto, ns_counter("xa", "SpuriousRTOs"));
+		EXPECT_EQ(undo + frto, ns_counter("xa", "LossUndo"));
+		TH_LOG("frto=%d: %ld timeouts, cwnd %u after", frto,
+		       ns_counter("xa", "Timeouts") - to, a.snd_cwnd);
+		close(self->cli);
+		close(self->srv);
+		self->cli = -1;
+		self->srv = -1;
+	}
 }
 
 TEST_HARNESS_MAIN

@@ -39,8 +39,10 @@
  * net.xtcp.timestamps=0 and net.xtcp.sack=0, so that a SYN we send
  * carries neither unless the script turns them on, net.xtcp.tlp=0,
  * so that the timing of a script with SACK has no loss probes in it
- * unless it asks for them, and net.xtcp.rack=0, so that losses are
- * found by RFC 6675's DupThresh unless a script asks for RACK.
+ * unless it asks for them, net.xtcp.rack=0, so that losses are
+ * found by RFC 6675's DupThresh unless a script asks for RACK, and
+ * net.xtcp.frto=0, so that a timeout resends the whole flight unless a
+ * script asks for F-RTO.
  * "> none" asserts that nothing goes out from the previous line until
  * its time.  Every outbound segment's checksum (with our protocol in
  * the pseudo-header) and IP length are checked: one that is wrong
@@ -1141,7 +1143,7 @@ static int setup_netns(void)
 	if (tun_fd < 0)
 		return -1;
 	if (sysctl_off("timestamps") || sysctl_off("sack") || sysctl_off("tlp") ||
-	    sysctl_off("rack"))
+	    sysctl_off("rack") || sysctl_off("frto"))
 		return -1;
 	return 0;
 }

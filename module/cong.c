@@ -262,6 +262,46 @@ void xtcp_cc_partial_ack(struct xtcp_cc *cc, u32 acked)
 EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_cc_partial_ack);
 
 /**
+ * xtcp_prr_cwnd() - the window for what SACK recovery sends next
+ *	(RFC 6937): what the ACK counted in @prr->newly lets out.
+ * @prr: the episode's state; @prr->newly is added to @prr->delivered.
+ * @ssthresh: where recovery brings the flight down to.
+ * @pipe: segments in the network now (RFC 6675's pipe).
+ * @new_loss: the ACK showed a new loss.
+ *
+ * Above ssthresh, sending keeps pace with delivery in the proportion
+ * ssthresh / RecoverFS, so that the flight falls smoothly instead of
+ * going silent for half a window and then bursting (RFC 6675 alone).
+ * At or below it, the flight grows back towards ssthresh by what was
+ * delivered, one more on an ACK that moved snd_una and showed no new
+ * loss (the slow-start reduction bound, as Linux applies it).  The
+ * first call of an episode lets one segment out whatever the pipe: the
+ * fast retransmit.
+ *
+ * Return: the congestion window: @pipe plus what may go now.
+ */
+u32 xtcp_prr_cwnd(struct xtcp_prr *prr, u32 ssthresh, u32 pipe, bool new_loss)
+{
+	u32 newly = prr->newly;
+	s64 sndcnt;
+
+	prr->newly = 0;
+	prr->delivered += newly;
+	if (pipe > ssthresh) {
+		sndcnt = (s64)DIV_ROUND_UP_ULL((u64)ssthresh * prr->delivered,
+					       max(prr->prior_cwnd, 1U)) - prr->out;
+	} else {
+		sndcnt = max_t(s64, (s64)prr->delivered - prr->out, newly);
+		if (prr->una_moved && !new_loss)
+			sndcnt++;
+		sndcnt = min_t(s64, sndcnt, ssthresh - pipe);
+	}
+	sndcnt = max_t(s64, sndcnt, prr->out ? 0 : 1);
+	return min_t(u64, (u64)pipe + sndcnt, XTCP_MAX_CWND);
+}
+EXPORT_SYMBOL_IF_XTCP_KUNIT(xtcp_prr_cwnd);
+
+/**
  * xtcp_cc_exit_recovery() - a full ACK ends recovery.
  * @cc: the state.
  * @flight: segments still in flight after the ACK.

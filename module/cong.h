@@ -101,6 +101,26 @@ struct xtcp_undo {
 	bool frto;
 };
 
+/**
+ * struct xtcp_prr - proportional rate reduction (RFC 6937) through SACK
+ *	recovery.
+ * @prior_cwnd: cwnd when recovery began (RecoverFS, as Linux takes it).
+ * @delivered: segments the peer has received since (prr_delivered).
+ * @out: segments sent since, resent or new (prr_out).
+ * @newly: segments the ACK being processed delivered, not yet counted.
+ * @lost: lost_out once that ACK's SACK blocks were taken, before loss
+ *	detection ran: more lost after it is a new loss.
+ * @una_moved: that ACK moved snd_una.
+ */
+struct xtcp_prr {
+	u32 prior_cwnd;
+	u32 delivered;
+	u32 out;
+	u32 newly;
+	u32 lost;
+	bool una_moved;
+};
+
 /* What an ACK said, for F-RTO (xtcp_undo_frto()). */
 #define XTCP_ACK_ADVANCED	0x1	/* it moved snd_una */
 #define XTCP_ACK_ORIGINAL	0x2	/* it ACKed or SACKed data sent only once */
@@ -154,6 +174,8 @@ void xtcp_cc_on_ack(struct xtcp_cc *cc, u32 acked, u32 now_ms, u32 srtt_us);
 void xtcp_cc_enter_recovery(struct xtcp_cc *cc, u32 flight);
 void xtcp_cc_enter_cwr(struct xtcp_cc *cc, u32 flight);
 void xtcp_cc_partial_ack(struct xtcp_cc *cc, u32 acked);
+u32 xtcp_prr_cwnd(struct xtcp_prr *prr, u32 ssthresh, u32 pipe,
+		  bool new_loss);
 void xtcp_cc_exit_recovery(struct xtcp_cc *cc, u32 flight);
 void xtcp_cc_on_timeout(struct xtcp_cc *cc, u32 flight, bool first);
 void xtcp_cc_tx_start(struct xtcp_cc *cc);

@@ -310,15 +310,17 @@ static u32 xtcp_clean_acked(struct sock *sk, u32 ack, u32 tsecr,
  * @sk: the socket, locked, open or in CWR.
  *
  * NewReno resends the oldest segment and inflates cwnd by the three
- * that left; with SACK (RFC 6675 §5) cwnd is ssthresh, the oldest lost
- * segment goes at once whatever the pipe, then every lost segment as
- * the pipe allows.  DupThresh marks the oldest segment lost; RACK has
- * marked what it found.
+ * that left; with SACK (RFC 6675 §5) the oldest lost segment goes at
+ * once whatever the pipe, then every lost segment and new data as
+ * proportional rate reduction lets them (RFC 6937, xtcp_prr_ack()).
+ * DupThresh marks the oldest segment lost; RACK has marked what it
+ * found.
  */
 void xtcp_enter_recovery(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct net *net = sock_net(sk);
+	u32 prior_cwnd = xs->cc.cwnd;
 
 	xtcp_tlp_end(xs);
 	xtcp_undo_begin(xs);
@@ -338,10 +340,52 @@ void xtcp_enter_recovery(struct sock *sk)
 		return;
 	}
 	XTCP_INC_STATS(net, XTCP_MIB_SACKRECOVERY);
-	xs->cc.cwnd = xs->cc.ssthresh;
+	xs->prr.prior_cwnd = prior_cwnd;
+	xs->prr.delivered = 0;
+	xs->prr.out = 0;
 	if (!xtcp_rack_on(sk))
 		xtcp_sack_mark_lost(sk, true);
+	xtcp_prr_ack(sk);
 	xtcp_sack_retransmit(sk, true);
+}
+
+/**
+ * xtcp_prr_ack() - set the window SACK recovery sends by, once per ACK
+ *	(RFC 6937): after the ACK's losses are marked, before anything is
+ *	resent.
+ * @sk: the socket, locked.
+ *
+ * What the ACK delivered is counted once, however often this runs for
+ * it; a call with nothing new leaves the window as it is, except that
+ * the fast retransmit is always let out.  Outside SACK recovery it only
+ * forgets the ACK's count, so that a timer's later entry into recovery
+ * does not take it for its own.
+ */
+void xtcp_prr_ack(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xs->ca_state == XTCP_CA_RECOVERY && xs->sack_ok &&
+	    (xs->prr.newly || !xs->prr.out))
+		xs->cc.cwnd = xtcp_prr_cwnd(&xs->prr, xs->cc.ssthresh,
+					    xtcp_in_flight(xs),
+					    xs->lost_out > xs->prr.lost);
+	xs->prr.newly = 0;
+}
+
+/*
+ * What an ACK delivered, in segments, for PRR: newly cumulatively
+ * acknowledged and not SACKed before, plus newly SACKed.
+ */
+static void xtcp_prr_count(struct xtcp_sock *xs, u32 prior_packets,
+			   u32 prior_sacked, bool una_moved)
+{
+	s64 newly = (s64)prior_packets - xs->packets_out +
+		    xs->sacked_out - prior_sacked;
+
+	xs->prr.newly = newly > 0 ? newly : 0;
+	xs->prr.lost = xs->lost_out;
+	xs->prr.una_moved = una_moved;
 }
 
 /*
@@ -366,6 +410,7 @@ static void xtcp_sack_recover(struct sock *sk)
 	if (xs->ca_state != XTCP_CA_RECOVERY)
 		return;
 	xtcp_sack_mark_lost(sk, false);
+	xtcp_prr_ack(sk);
 	xtcp_sack_retransmit(sk, false);
 }
 
@@ -849,6 +894,7 @@ static void xtcp_rcv_established(struct sock *sk, struct sk_buff *skb)
 	bool fin = th->fin, has_data = xtcp_data_len(skb) > 0;
 	bool simopen = xtcp_is_simopen_synack(sk, skb), ce_ack = false;
 	struct xtcp_opts opts = { };
+	u32 prior_packets, prior_sacked;
 	int dq = 0;
 	u32 wnd;
 
@@ -921,6 +967,8 @@ static void xtcp_rcv_established(struct sock *sk, struct sk_buff *skb)
 	wnd = ntohs(th->window) << xs->snd_wscale;
 	if (xtcp_ecn_echoed(xs, th))
 		xtcp_enter_cwr(sk);
+	prior_packets = xs->packets_out;
+	prior_sacked = xs->sacked_out;
 	if (xtcp_seq_after(ack, xs->snd_una)) {
 		bool original = false;
 		u32 acked = xtcp_clean_acked(sk, ack, opts.tsecr, &original);
@@ -928,6 +976,7 @@ static void xtcp_rcv_established(struct sock *sk, struct sk_buff *skb)
 
 		if (xs->sack_ok && xtcp_sack_tag(sk, &opts, ack, &original))
 			said |= XTCP_ACK_SACKED;
+		xtcp_prr_count(xs, prior_packets, prior_sacked, true);
 		if (original)
 			said |= XTCP_ACK_ORIGINAL;
 		xtcp_tlp_ack(sk, ack, &opts, false);
@@ -943,6 +992,7 @@ static void xtcp_rcv_established(struct sock *sk, struct sk_buff *skb)
 
 		if (xs->sack_ok && opts.num_sacks)
 			sacked = xtcp_sack_tag(sk, &opts, ack, &original);
+		xtcp_prr_count(xs, prior_packets, prior_sacked, false);
 		dup = ack == xs->snd_una && xs->packets_out && !has_data &&
 		      !fin && wnd == xs->snd_wnd;
 		if (sacked)
@@ -959,6 +1009,7 @@ static void xtcp_rcv_established(struct sock *sk, struct sk_buff *skb)
 	}
 	if (xs->sack_ok)
 		xtcp_sack_recover(sk);
+	xtcp_prr_ack(sk);
 	if (xtcp_seq_before(xs->snd_wl1, seq) ||
 	    (xs->snd_wl1 == seq && !xtcp_seq_before(ack, xs->snd_wl2))) {
 		xs->snd_wnd = wnd;

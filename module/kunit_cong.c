@@ -171,6 +171,65 @@ static void xtcp_cwnd_ecn_echo(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 3);
 }
 
+/*
+ * Proportional rate reduction (RFC 6937 §5's example): 20 segments in
+ * flight, NewReno's ssthresh 10.  Above ssthresh one segment goes per
+ * two delivered, so the flight falls by half over the recovery.
+ */
+static void xtcp_prr_proportional(struct kunit *test)
+{
+	struct xtcp_prr prr = { .prior_cwnd = 20 };
+	u32 pipe = 19, i, sent = 0, cwnd;
+
+	for (i = 0; i < 16; i++) {
+		prr.newly = 1;
+		pipe--;				/* delivered */
+		cwnd = xtcp_prr_cwnd(&prr, 10, pipe, false);
+		KUNIT_EXPECT_EQ(test, prr.newly, 0);
+		KUNIT_EXPECT_EQ(test, prr.delivered, i + 1);
+		/* The first lets the fast retransmit out, then every other. */
+		KUNIT_EXPECT_EQ(test, cwnd - pipe, i % 2 ? 0 : 1);
+		prr.out += cwnd - pipe;		/* what the window let go */
+		sent += cwnd - pipe;
+		pipe = cwnd;
+	}
+	KUNIT_EXPECT_EQ(test, sent, 8);
+	KUNIT_EXPECT_EQ(test, pipe, 11);
+
+	/* Sent ahead of the proportion: nothing, never less than pipe. */
+	prr = (struct xtcp_prr){ .prior_cwnd = 20, .out = 5, .newly = 1 };
+	KUNIT_EXPECT_EQ(test, xtcp_prr_cwnd(&prr, 10, 15, false), 15);
+}
+
+/*
+ * At or below ssthresh (the slow-start reduction bound): what was
+ * delivered, one more when snd_una moved without a new loss, never
+ * past ssthresh.  An entry from a timer, with nothing delivered, still
+ * lets the fast retransmit out.
+ */
+static void xtcp_prr_reduction_bound(struct kunit *test)
+{
+	struct xtcp_prr prr = { .prior_cwnd = 20, .delivered = 10,
+				.out = 10, .newly = 2, .una_moved = true };
+
+	KUNIT_EXPECT_EQ(test, xtcp_prr_cwnd(&prr, 10, 4, false), 7);
+	KUNIT_EXPECT_EQ(test, prr.delivered, 12);
+	prr.newly = 2;
+	prr.out = 12;
+	KUNIT_EXPECT_EQ(test, xtcp_prr_cwnd(&prr, 10, 4, true), 6);
+	prr.newly = 2;
+	prr.out = 14;
+	KUNIT_EXPECT_EQ(test, xtcp_prr_cwnd(&prr, 10, 9, false), 10);
+	/* Delivered but not yet sent for, from earlier ACKs, goes too. */
+	prr = (struct xtcp_prr){ .prior_cwnd = 20, .delivered = 8, .out = 3,
+				 .newly = 1 };
+	KUNIT_EXPECT_EQ(test, xtcp_prr_cwnd(&prr, 10, 2, false), 8);
+
+	prr = (struct xtcp_prr){ .prior_cwnd = 20 };
+	KUNIT_EXPECT_EQ(test, xtcp_prr_cwnd(&prr, 10, 30, false), 31);
+	KUNIT_EXPECT_EQ(test, xtcp_prr_cwnd(&prr, 10, 3, true), 4);
+}
+
 static void xtcp_window_scaling(struct kunit *test)
 {
 	u16 field;
@@ -413,6 +472,8 @@ static struct kunit_case xtcp_rel_cases[] = {
 	KUNIT_CASE(xtcp_cwnd_slow_start_and_avoidance),
 	KUNIT_CASE(xtcp_cwnd_loss),
 	KUNIT_CASE(xtcp_cwnd_ecn_echo),
+	KUNIT_CASE(xtcp_prr_proportional),
+	KUNIT_CASE(xtcp_prr_reduction_bound),
 	KUNIT_CASE(xtcp_window_scaling),
 	KUNIT_CASE(xtcp_wscale_option),
 	KUNIT_CASE(xtcp_ofo_merge),

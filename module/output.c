@@ -364,9 +364,12 @@ static int xtcp_transmit_queued(struct sock *sk, struct sk_buff *skb)
 	if (!clone)
 		return -ENOBUFS;
 	err = xtcp_transmit(sk, clone, flags, cb->seq, cb->pcount);
-	if (!err)
-		cb->xmit_us = xtcp_clock_us();
-	return err;
+	if (err)
+		return err;
+	cb->xmit_us = xtcp_clock_us();
+	if (xtcp_sk(sk)->ca_state == XTCP_CA_RECOVERY)
+		xtcp_sk(sk)->prr.out += cb->pcount;
+	return 0;
 }
 
 /*

@@ -248,8 +248,10 @@ void xtcp_rack_recover(struct sock *sk, bool timeout)
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RACKREOTIMEOUTS);
 	if (!xs->lost_out)
 		return;
-	if (xs->ca_state == XTCP_CA_OPEN || xs->ca_state == XTCP_CA_CWR)
+	if (xs->ca_state == XTCP_CA_OPEN || xs->ca_state == XTCP_CA_CWR) {
 		xtcp_enter_recovery(sk);
-	else
+	} else {
+		xtcp_prr_ack(sk);
 		xtcp_sack_retransmit(sk, false);
+	}
 }

@@ -256,6 +256,7 @@ static inline bool xtcp_ofo_empty(const struct xtcp_ofo *q)
  * @high_seq: @snd_nxt when recovery or loss began; they end when it is
  *	acknowledged (RFC 6582's "recover").
  * @undo: what to give back if the current loss episode was spurious.
+ * @prr: how fast SACK recovery sends (RFC 6937).
  * @tlp_high_seq: @snd_nxt when the outstanding tail loss probe went.
  * @tlp_out: a tail loss probe is outstanding (tlp.c); one at a time.
  * @tlp_retrans: it resent our last segment rather than new data.
@@ -374,6 +375,7 @@ struct xtcp_sock {
 	u8 dupacks;
 	u32 high_seq;
 	struct xtcp_undo undo;
+	struct xtcp_prr prr;
 	u32 tlp_high_seq;
 	u32 tlp_tsval;
 	bool tlp_out;
@@ -600,6 +602,7 @@ int xtcp_input_init(void);
 void xtcp_input_exit(void);
 int xtcp_rcv(struct sock *sk, struct sk_buff *skb);
 void xtcp_enter_recovery(struct sock *sk);
+void xtcp_prr_ack(struct sock *sk);
 
 /**
  * enum xtcp_ts_verdict - result of xtcp_ts_verdict().

@@ -607,7 +607,8 @@ static int xtcp_rcv_budget(const struct sock *sk)
  * The window is a promise: what it admitted is taken even past
  * SO_RCVBUF, up to twice it, because truesize can run higher than the
  * window's estimate (half the free space) allowed for; the window then
- * stays shut until the reader drains.
+ * stays shut until the reader drains.  Before that budget refuses
+ * anything, the receive queue is compacted (rcvq.c, PruneCalled).
  * The skb is also charged to the memory accounting (mem.c) here.
  * When even that budget is spent, or net.xtcp.mem's hard limit refuses
  * the memory, out-of-order data beyond @skb goes,
@@ -625,13 +626,24 @@ static struct sk_buff *xtcp_rcv_charge(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *n;
 
+	bool collapsed = false;
+
 	/*
 	 * Within SO_RCVBUF a copy is made only of a very wasteful skb.
-	 * (Signed: room is negative once the budget is overrun.)
+	 * (Signed: room is negative once the budget is overrun.)  Past it,
+	 * a queue of skbs like this one is compacted first (rcvq.c).
 	 */
-	if ((int)skb->truesize <= room - (budget - READ_ONCE(sk->sk_rcvbuf)) &&
-	    skb->truesize <= 4 * skb->len + 1024)
-		return skb;
+	if (skb->truesize <= 4 * skb->len + 1024) {
+		if ((int)skb->truesize <= room - (budget - READ_ONCE(sk->sk_rcvbuf)))
+			return skb;
+		if (skb->truesize > 2 * skb->len) {
+			collapsed = true;
+			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_PRUNECALLED);
+			room += xtcp_rcvq_collapse(sk);
+			if ((int)skb->truesize <= room - (budget - READ_ONCE(sk->sk_rcvbuf)))
+				return skb;
+		}
+	}
 	n = alloc_skb(max(skb->len, 1024U), GFP_ATOMIC);
 	if (n) {
 		skb_put(n, skb->len);
@@ -647,6 +659,12 @@ static struct sk_buff *xtcp_rcv_charge(struct sock *sk, struct sk_buff *skb)
 	}
 	while ((int)skb->truesize > budget - atomic_read(&sk->sk_rmem_alloc) ||
 	       !sk_rmem_schedule(sk, skb, skb->truesize)) {
+		if (!collapsed) {
+			collapsed = true;
+			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_PRUNECALLED);
+			xtcp_rcvq_collapse(sk);
+			continue;
+		}
 		if (!xtcp_ofo_drop_last(&xs->ofo, XTCP_SKB_CB(skb)->seq)) {
 			kfree_skb(skb);
 			return NULL;

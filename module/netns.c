@@ -81,6 +81,8 @@ const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_FULLUNDO]		= "FullUndo",
 	[XTCP_MIB_LOSSUNDO]		= "LossUndo",
 	[XTCP_MIB_SPURIOUSRTOS]		= "SpuriousRTOs",
+	[XTCP_MIB_PRUNECALLED]		= "PruneCalled",
+	[XTCP_MIB_RCVCOLLAPSED]		= "RcvCollapsed",
 };
 
 /**

@@ -693,6 +693,9 @@ u32 xtcp_rcvbuf_want(u32 copied, u32 space, u32 advmss);
 u32 xtcp_sndbuf_want(u32 cwnd, u32 mss);
 u32 xtcp_window_field(u32 win, u8 ws, u16 *field);
 
+/* rcvq.c */
+int xtcp_rcvq_collapse(struct sock *sk);
+
 /* ofo.c */
 void xtcp_ofo_init(struct xtcp_ofo *q);
 void xtcp_ofo_purge(struct xtcp_ofo *q);

@@ -348,10 +348,14 @@ TEST_F_TIMEOUT(net, info_and_window_scaling, 300)
 		EXPECT_EQ(0, a.total_retrans);
 	}
 	if (a.total_retrans)
-		TH_LOG("retrans %llu: fast %ld timeouts %ld drops: rcvq %ld ofo %ld backlog %ld",
+		TH_LOG("retrans %llu: fast %ld timeouts %ld dsack %ld %s %ld %ld %ld; %s %ld %ld",
 		       (unsigned long long)a.total_retrans, ns_counter("xa", "FastRetransmits"),
-		       ns_counter("xa", "Timeouts"), ns_counter("xb", "RcvQDrops"),
-		       ns_counter("xb", "OfoDrops"), ns_counter("xb", "BacklogDrops"));
+		       ns_counter("xa", "Timeouts"), ns_counter("xa", "DSACKRecv"),
+		       "drops rcvq ofo backlog", ns_counter("xb", "RcvQDrops"),
+		       ns_counter("xb", "OfoDrops"),
+		       ns_counter("xb", "BacklogDrops"), "prune pressure",
+		       ns_counter("xb", "PruneCalled"),
+		       ns_counter("xb", "MemoryPressures"));
 	EXPECT_EQ(XTCP_CA_OPEN, a.ca_state);
 	EXPECT_EQ(0, a.unacked);
 	EXPECT_EQ(0, a.reserved[0]);

@@ -21,6 +21,7 @@
 #include <linux/security.h>
 
 #include "xtcp.h"
+#include "trace.h"
 
 /* Verify the checksum; the pseudo-header carries our protocol number. */
 static bool xtcp_csum_ok(struct sk_buff *skb)
@@ -1035,6 +1036,8 @@ static void xtcp_rcv_established(struct sock *sk, struct sk_buff *skb)
 		xs->snd_wl1 = seq;
 		xs->snd_wl2 = ack;
 	}
+	trace_xtcp_cwnd(sk, xs->snd_una, xs->snd_nxt, xs->cc.cwnd, xs->cc.ssthresh,
+			xs->snd_wnd, xs->rtt.srtt_us, xs->ca_state);
 	if (xtcp_fin_acked(xs, ack)) {
 		switch (sk->sk_state) {
 		case XTCP_FIN_WAIT1:
@@ -1347,6 +1350,7 @@ static int xtcp_v4_rcv(struct sk_buff *skb)
 	}
 	xtcp_fill_cb(skb);
 	XTCP_SKB_CB(skb)->tw_isn = 0;
+	trace_xtcp_recv_segment(NULL, skb, ip_hdr(skb)->saddr, ip_hdr(skb)->daddr);
 
 lookup:
 	th = tcp_hdr(skb);

@@ -171,7 +171,7 @@ static int xtcp_child_open(struct sock *lsk, struct sk_buff *skb,
 	xtcp_timer_rcvd(sk);
 	xs->snd_wl1 = xs->irs;
 	xs->snd_wl2 = xs->iss;
-	inet_sk_set_state(sk, xtcp_next_state(XTCP_LISTEN, XTCP_EV_RCV_SYN));
+	xtcp_set_state(sk, xtcp_next_state(XTCP_LISTEN, XTCP_EV_RCV_SYN));
 	if (!req && xtcp_hash_connection(sk))
 		goto drop_child;
 

@@ -21,6 +21,7 @@
 #include <net/tcp.h>
 
 #include "xtcp.h"
+#include "trace.h"
 
 /* The receive buffer: SO_RCVBUF, capped by net.xtcp.rmem's maximum. */
 static int xtcp_rcvbuf(const struct sock *sk)
@@ -262,6 +263,7 @@ static int xtcp_transmit(struct sock *sk, struct sk_buff *skb, u8 flags,
 	 * frag_max_size that makes ip_fragment() answer with ICMP.  Clear
 	 * it, as TCP does, for IPv4 and one day IPv6.
 	 */
+	trace_xtcp_send_segment(sk, skb, inet->inet_saddr, inet->inet_daddr);
 	memset(skb->cb, 0, max(sizeof(struct inet_skb_parm),
 			       sizeof(struct inet6_skb_parm)));
 	err = ip_queue_xmit(sk, skb, &inet->cork.fl);
@@ -512,6 +514,8 @@ int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 	if (err)
 		return err;
 	XTCP_SKB_CB(skb)->retrans = 1;
+	trace_xtcp_retransmit(sk, XTCP_SKB_CB(skb)->seq, XTCP_SKB_CB(skb)->end_seq,
+			      xs->ca_state);
 	xtcp_undo_retransmitted(xs, XTCP_SKB_CB(skb)->pcount);
 	xs->stats.total_retrans += XTCP_SKB_CB(skb)->pcount;
 	XTCP_ADD_STATS(sock_net(sk), XTCP_MIB_RETRANSSEGS,
@@ -685,6 +689,7 @@ void __xtcp_write_xmit(struct sock *sk, enum xtcp_xmit_mode mode)
 		}
 		if (xtcp_seq_before(cb->seq, xs->snd_nxt)) {
 			cb->retrans = 1;
+			trace_xtcp_retransmit(sk, cb->seq, cb->end_seq, xs->ca_state);
 			xtcp_undo_retransmitted(xs, cb->pcount);
 			xs->stats.total_retrans += cb->pcount;
 			XTCP_ADD_STATS(sock_net(sk), XTCP_MIB_RETRANSSEGS,
@@ -831,6 +836,7 @@ static void xtcp_v4_send_bare(struct net *net, const struct sock *sk,
 	XTCP_INC_STATS(net, XTCP_MIB_OUTSEGS);
 	if (f->flags & TCPHDR_RST)
 		XTCP_INC_STATS(net, XTCP_MIB_OUTRSTS);
+	trace_xtcp_send_segment(NULL, skb, saddr, daddr);
 	ip_build_and_send_pkt(skb, sk, saddr, daddr, NULL, tos);
 }
 

@@ -12,6 +12,7 @@
  * RST in TIME_WAIT, which RFC 1337 says to ignore).
  */
 #include "xtcp.h"
+#include "trace.h"
 
 #define S(x) XTCP_##x
 #define E(x) XTCP_EV_##x
@@ -99,6 +100,20 @@ static bool xtcp_state_is_estab(int state)
 }
 
 /**
+ * xtcp_set_state() - the one place a socket's state is written, traced.
+ * @sk: the socket, locked (or not yet visible).
+ * @new: its new state.
+ */
+void xtcp_set_state(struct sock *sk, int new)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+
+	trace_xtcp_state(sk, inet->inet_saddr, inet->inet_sport,
+			 inet->inet_daddr, inet->inet_dport, sk->sk_state, new);
+	inet_sk_set_state(sk, new);
+}
+
+/**
  * xtcp_transition() - move a socket along the table.
  * @sk: the socket, locked.
  * @ev: the event.
@@ -125,7 +140,7 @@ bool xtcp_transition(struct sock *sk, enum xtcp_event ev)
 		XTCP_INC_STATS(net, XTCP_MIB_CURRESTAB);
 	else if (xtcp_state_is_estab(old) && !xtcp_state_is_estab(new))
 		XTCP_DEC_STATS(net, XTCP_MIB_CURRESTAB);
-	inet_sk_set_state(sk, new);
+	xtcp_set_state(sk, new);
 	return true;
 }
 
@@ -139,7 +154,7 @@ void xtcp_set_closed(struct sock *sk)
 		return;
 	if (!xtcp_transition(sk, XTCP_EV_TIMEOUT) &&
 	    !xtcp_transition(sk, XTCP_EV_CLOSE))
-		inet_sk_set_state(sk, XTCP_CLOSE);
+		xtcp_set_state(sk, XTCP_CLOSE);
 }
 
 /* Orphans of all namespaces: closed by their user, still running. */

@@ -47,6 +47,7 @@
 #include <linux/hrtimer.h>
 
 #include "xtcp.h"
+#include "trace.h"
 
 enum {
 	XTCP_PENDING_RTX,
@@ -248,6 +249,7 @@ static void xtcp_data_timeout(struct sock *sk)
 	xs->dupacks = 0;
 	xs->retries++;
 	xs->rto = min(xs->rto * 2, xtcp_rto_max(sk));
+	trace_xtcp_rto(sk, xs->retries, xs->rto * USEC_PER_MSEC);
 	xtcp_retransmit_rewind(sk);
 	xtcp_timer_arm(sk, &xs->rtx_timer, XTCP_PENDING_RTX,
 		       xtcp_clamp_to_user_timeout(sk, xs->rto));
@@ -310,6 +312,8 @@ static void xtcp_rtx_expired(struct sock *sk)
 	xs->retries++;
 	XTCP_INC_STATS(net, XTCP_MIB_RETRANSSEGS);
 	xs->stats.total_retrans++;
+	trace_xtcp_rto(sk, xs->retries, min(xs->rto * 2, xtcp_rto_max(sk)) * USEC_PER_MSEC);
+	trace_xtcp_retransmit(sk, xs->iss, xs->iss + 1, xs->ca_state);
 	if (state == XTCP_SYN_SENT)
 		xtcp_send_syn(sk);
 	else
@@ -383,6 +387,7 @@ static void xtcp_keepalive_expired(struct sock *sk)
 	xtcp_send_probe(sk);
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_KEEPALIVEPROBES);
 	xs->probes_out++;
+	trace_xtcp_keepalive(sk, xs->probes_out);
 	xtcp_timer_arm(sk, &xs->misc_timer, XTCP_PENDING_MISC,
 		       xtcp_keepintvl_ms(sk));
 }

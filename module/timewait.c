@@ -30,6 +30,7 @@
 #include <net/tcp.h>
 
 #include "xtcp.h"
+#include "trace.h"
 
 static struct kmem_cache *xtcp_tw_cachep;
 
@@ -45,12 +46,23 @@ void xtcp_tw_put(struct xtcp_tw *tw)
 	}
 }
 
+/* The TIME_WAIT object ends (2MSL ran out, or a SYN reopens the pair). */
+static void xtcp_tw_trace_end(const struct xtcp_tw *tw)
+{
+	const struct sock_common *c = &tw->common;
+
+	trace_xtcp_state(tw, c->skc_rcv_saddr, htons(c->skc_num), c->skc_daddr,
+			 c->skc_dport, XTCP_TIME_WAIT, XTCP_CLOSE);
+}
+
 static enum hrtimer_restart xtcp_tw_timer_fn(struct hrtimer *t)
 {
 	struct xtcp_tw *tw = container_of(t, struct xtcp_tw, timer);
 
-	if (xtcp_tw_unhash(tw))
+	if (xtcp_tw_unhash(tw)) {
+		xtcp_tw_trace_end(tw);
 		xtcp_tw_put(tw);
+	}
 	xtcp_tw_put(tw);
 	return HRTIMER_NORESTART;
 }
@@ -113,6 +125,9 @@ void xtcp_enter_time_wait(struct sock *sk)
 		tw->expires = ktime_add_ms(ktime_get(), xtcp_tw_timeout(net));
 		hrtimer_start(&tw->timer, tw->expires, HRTIMER_MODE_ABS_SOFT);
 		XTCP_INC_STATS(net, XTCP_MIB_TIMEWAITS);
+		trace_xtcp_state(tw, c->skc_rcv_saddr, htons(c->skc_num),
+				 c->skc_daddr, c->skc_dport, sk->sk_state,
+				 XTCP_TIME_WAIT);
 	} else {
 		if (tw)
 			kmem_cache_free(xtcp_tw_cachep, tw);
@@ -135,8 +150,10 @@ static void xtcp_tw_kill(struct xtcp_tw *tw)
 {
 	if (hrtimer_try_to_cancel(&tw->timer) == 1)
 		xtcp_tw_put(tw);
-	if (xtcp_tw_unhash(tw))
+	if (xtcp_tw_unhash(tw)) {
+		xtcp_tw_trace_end(tw);
 		xtcp_tw_put(tw);
+	}
 }
 
 /**
@@ -167,10 +184,12 @@ bool xtcp_tw_rcv(struct xtcp_tw *tw, struct sk_buff *skb)
 		xtcp_tw_kill(tw);
 		return true;
 	}
-	if (th->fin && xtcp_next_state(XTCP_TIME_WAIT, XTCP_EV_RCV_FIN) == XTCP_TIME_WAIT)
+	if (th->fin && xtcp_next_state(XTCP_TIME_WAIT, XTCP_EV_RCV_FIN) == XTCP_TIME_WAIT) {
+		trace_xtcp_tw_fin(tw, cb->seq);
 		xtcp_tw_restart(tw, net);
-	else if (!th->syn && cb->seq == cb->end_seq && cb->seq == tw->rcv_nxt)
+	} else if (!th->syn && cb->seq == cb->end_seq && cb->seq == tw->rcv_nxt) {
 		return false;	/* a pure ACK in sequence: nothing to say */
+	}
 	if (xtcp_oow_rate_limited(net, skb, XTCP_MIB_ACKSKIPPEDTIMEWAIT,
 				  &tw->last_oow_ack_time))
 		return false;

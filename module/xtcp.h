@@ -592,6 +592,7 @@ extern struct percpu_counter xtcp_orphans;
 void xtcp_orphan_count(struct sock *sk);
 bool xtcp_too_many_orphans(const struct net *net);
 int xtcp_next_state(int state, enum xtcp_event ev);
+void xtcp_set_state(struct sock *sk, int new);
 bool xtcp_transition(struct sock *sk, enum xtcp_event ev);
 void xtcp_set_closed(struct sock *sk);
 void xtcp_done(struct sock *sk);

@@ -17,7 +17,8 @@
  *   TIME > FLAGS SEQ[:END](LEN) [ack N] [win N] [urg N] [<OPTS>] [ECN] [bad_csum]
  *   TIME > none
  *   TIME CALL ARGS... = RESULT
- *   [TIME] `shell command`   (no TIME: right after the previous line)
+ *   [TIME] `shell command`   (no TIME: right after the previous line;
+ *                             $XTCP_PKT_DIR is the script's directory)
  *   !skip REASON | !tolerance SECONDS
  *
  * TIME is seconds from the start, "+S" after the previous line, or "*"
@@ -77,6 +78,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <linux/if.h>
 #include <linux/if_tun.h>
 #include <linux/sockios.h>
@@ -1310,6 +1312,8 @@ int main(int argc, char **argv)
 			close(pipefd[0]);
 			dup2(pipefd[1], STDOUT_FILENO);
 			snprintf(script_name, sizeof(script_name), "%s", base);
+			/* Shell commands find the script's helpers here. */
+			setenv("XTCP_PKT_DIR", base == argv[i] ? "." : dirname(strdup(argv[i])), 1);
 			exit(run_script(argv[i]));
 		}
 		close(pipefd[1]);

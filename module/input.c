@@ -625,9 +625,8 @@ static struct sk_buff *xtcp_rcv_charge(struct sock *sk, struct sk_buff *skb)
 	int budget = xtcp_rcv_budget(sk);
 	int room = budget - atomic_read(&sk->sk_rmem_alloc);
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct sk_buff *n;
-
 	bool collapsed = false;
+	struct sk_buff *n;
 
 	/*
 	 * Within SO_RCVBUF a copy is made only of a very wasteful skb.

@@ -100,7 +100,7 @@ static void xtcp_icmp_error(struct sock *sk, int err, bool hard)
 {
 	if (sk->sk_state == XTCP_SYN_SENT && hard) {
 		if (!sock_owned_by_user(sk))
-			xtcp_abort(sk, err, false);
+			xtcp_abort(sk, err, XTCP_RST_NONE);
 		else
 			WRITE_ONCE(sk->sk_err_soft, err);
 		return;

@@ -138,12 +138,43 @@ static void xtcp_send_challenge_ack(struct sock *sk, const struct sk_buff *skb)
 		xtcp_send_ack(sk);
 }
 
-/* An RST that passed the exact-sequence test (RFC 5961 §3.2). */
-static void xtcp_rcv_reset(struct sock *sk)
+/*
+ * Free a received segment: @why is 0 when it was used (or answered),
+ * else it was dropped and the xtcp_drop tracepoint says why.  The
+ * addresses are taken from its headers when they are all there.
+ */
+static void xtcp_free_dropped(struct net *net, struct sk_buff *skb,
+			      enum xtcp_drop_reason why)
+{
+	if (why && trace_xtcp_drop_enabled()) {
+		const struct tcphdr *th = tcp_hdr(skb);
+		const struct iphdr *iph = ip_hdr(skb);
+		bool whole = why != XTCP_DROP_HEADER && why != XTCP_DROP_NOT_HOST;
+		struct tcphdr none = { };
+
+		if (!whole)
+			th = &none;
+		trace_xtcp_drop(net, iph->saddr, th->source, iph->daddr, th->dest,
+				ntohl(th->seq), ntohl(th->ack_seq),
+				whole ? xtcp_data_len(skb) : 0, tcp_flag_byte(th), why);
+	}
+	kfree_skb(skb);
+}
+
+/* The same, for a segment a socket processed. */
+static void xtcp_free_rcvd(struct sock *sk, struct sk_buff *skb,
+			   enum xtcp_drop_reason why)
+{
+	xtcp_free_dropped(sock_net(sk), skb, why);
+}
+
+/* An RST, at @seq, that passed the exact-sequence test (RFC 5961 §3.2). */
+static void xtcp_rcv_reset(struct sock *sk, u32 seq)
 {
 	struct net *net = sock_net(sk);
 	int err;
 
+	trace_xtcp_recv_reset(sk, seq);
 	switch (sk->sk_state) {
 	case XTCP_SYN_SENT:
 		err = ECONNREFUSED;
@@ -694,6 +725,7 @@ static int xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	u32 seq = cb->seq, len = xtcp_data_len(skb), off = 0;
 	u32 edge = xs->rcv_wup + xs->rcv_wnd;
+	u8 flags = cb->flags;
 	int ret = 0;
 
 	if (!xtcp_seq_after(seq, xs->rcv_nxt))
@@ -728,8 +760,13 @@ static int xtcp_data_queue(struct sock *sk, struct sk_buff *skb)
 	skb_dst_drop(skb);
 	skb = xtcp_rcv_charge(sk, skb);
 	if (!skb) {
-		XTCP_INC_STATS(net, xtcp_seq_after(seq + off, xs->rcv_nxt) ?
-			       XTCP_MIB_OFODROPS : XTCP_MIB_RCVQDROPS);
+		bool ofo = xtcp_seq_after(seq + off, xs->rcv_nxt);
+		const struct inet_sock *inet = inet_sk(sk);
+
+		XTCP_INC_STATS(net, ofo ? XTCP_MIB_OFODROPS : XTCP_MIB_RCVQDROPS);
+		trace_xtcp_drop(net, inet->inet_daddr, inet->inet_dport,
+				inet->inet_saddr, inet->inet_sport, seq, 0, len, flags,
+				ofo ? XTCP_DROP_OFO_FULL : XTCP_DROP_RCVQ_FULL);
 		return XTCP_DATA_TAKEN | XTCP_DATA_OFO;
 	}
 	cb = XTCP_SKB_CB(skb);
@@ -788,7 +825,7 @@ static bool xtcp_rcv_synrecv_ack(struct sock *sk, struct sk_buff *skb, u32 ack,
 	const struct tcphdr *th = tcp_hdr(skb);
 
 	if (!xtcp_seq_after(ack, xs->snd_una) || xtcp_seq_after(ack, xs->snd_nxt)) {
-		xtcp_v4_send_reset(sock_net(sk), skb);
+		xtcp_v4_send_reset(sock_net(sk), skb, XTCP_RST_BAD_ACK);
 		return false;
 	}
 	xtcp_transition(sk, XTCP_EV_RCV_ACK);
@@ -912,6 +949,7 @@ static void xtcp_rcv_established(struct sock *sk, struct sk_buff *skb)
 	bool fin = th->fin, has_data = xtcp_data_len(skb) > 0;
 	bool simopen = xtcp_is_simopen_synack(sk, skb), ce_ack = false;
 	struct xtcp_opts opts = { };
+	enum xtcp_drop_reason why = 0;
 	u32 prior_packets, prior_sacked;
 	int dq = 0;
 	u32 wnd;
@@ -925,11 +963,14 @@ static void xtcp_rcv_established(struct sock *sk, struct sk_buff *skb)
 		if (!xtcp_oow_rate_limited(net, skb, XTCP_MIB_ACKSKIPPEDSYNRECV,
 					   &xs->last_oow_ack_time))
 			xtcp_send_synack(sk);
+		why = XTCP_DROP_SYN_AGAIN;
 		goto drop;
 	}
 	if (xs->ts.ok) {
-		if (!xtcp_ts_check(sk, skb, &opts))
+		if (!xtcp_ts_check(sk, skb, &opts)) {
+			why = XTCP_DROP_TIMESTAMP;
 			goto drop;
+		}
 	} else if (xs->sack_ok) {
 		xtcp_parse_options(th, &opts);
 	}
@@ -950,27 +991,35 @@ static void xtcp_rcv_established(struct sock *sk, struct sk_buff *skb)
 			 !xtcp_oow_rate_limited(net, skb, XTCP_MIB_ACKSKIPPEDSEQ,
 						&xs->last_oow_ack_time))
 			xtcp_send_ack(sk);
+		why = XTCP_DROP_OUT_OF_WINDOW;
 		goto drop;
 	}
 	/* 2: RST: exact match resets, elsewhere in the window challenges. */
 	if (th->rst) {
-		if (seq == xs->rcv_nxt)
-			xtcp_rcv_reset(sk);
-		else
-			xtcp_send_challenge_ack(sk, skb);
+		if (seq == xs->rcv_nxt) {
+			xtcp_rcv_reset(sk, seq);
+			goto drop;
+		}
+		xtcp_send_challenge_ack(sk, skb);
+		why = XTCP_DROP_RST_CHALLENGED;
 		goto drop;
 	}
 	/* 4: a SYN here is a challenge (RFC 5961 §4), bar two cases. */
 	if (th->syn && !simopen) {
 		xtcp_send_challenge_ack(sk, skb);
+		why = XTCP_DROP_SYN_CHALLENGED;
 		goto drop;
 	}
 	/* 5: ACK. */
-	if (!th->ack)
+	if (!th->ack) {
+		why = XTCP_DROP_NO_ACK;
 		goto drop;
+	}
 	xtcp_timer_rcvd(sk);
-	if (sk->sk_state == XTCP_SYN_RECV && !xtcp_rcv_synrecv_ack(sk, skb, ack, &opts))
+	if (sk->sk_state == XTCP_SYN_RECV && !xtcp_rcv_synrecv_ack(sk, skb, ack, &opts)) {
+		why = XTCP_DROP_BAD_ACK;
 		goto drop;
+	}
 	/*
 	 * RFC 5961 §5: an ACK of data not sent yet, or older than the
 	 * largest window the peer ever offered, is a challenge.
@@ -978,6 +1027,7 @@ static void xtcp_rcv_established(struct sock *sk, struct sk_buff *skb)
 	if (xtcp_seq_after(ack, xs->snd_nxt) ||
 	    xtcp_seq_before(ack, xs->snd_una - xs->max_window)) {
 		xtcp_send_challenge_ack(sk, skb);
+		why = XTCP_DROP_BAD_ACK;
 		goto drop;
 	}
 	if (opts.ts_ok && xtcp_ts_update_ok(&xs->ts, opts.tsval, seq, xs->rcv_wup))
@@ -1081,8 +1131,9 @@ static void xtcp_rcv_established(struct sock *sk, struct sk_buff *skb)
 			if ((sk->sk_shutdown & RCV_SHUTDOWN) &&
 			    xtcp_seq_after(end - fin, xs->rcv_nxt)) {
 				XTCP_INC_STATS(net, XTCP_MIB_ABORTONDATA);
-				xtcp_v4_send_reset(net, skb);
-				xtcp_abort(sk, ECONNRESET, false);
+				xtcp_v4_send_reset(net, skb, XTCP_RST_DATA_AFTER_CLOSE);
+				xtcp_abort(sk, ECONNRESET, XTCP_RST_NONE);
+				why = XTCP_DROP_DATA_AFTER_CLOSE;
 				goto drop;
 			}
 			fallthrough;
@@ -1113,7 +1164,7 @@ static void xtcp_rcv_established(struct sock *sk, struct sk_buff *skb)
 	if (dq & XTCP_DATA_TAKEN)
 		return;
 drop:
-	kfree_skb(skb);
+	xtcp_free_rcvd(sk, skb, why);
 }
 
 /* RFC 9293 §3.10.7.3: SYN_SENT. */
@@ -1122,20 +1173,26 @@ static void xtcp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	const struct tcphdr *th = tcp_hdr(skb);
 	u32 seq = XTCP_SKB_CB(skb)->seq, ack = ntohl(th->ack_seq);
+	enum xtcp_drop_reason why = 0;
 	struct xtcp_opts opts;
 
 	if (th->ack && (!xtcp_seq_after(ack, xs->iss) ||
 			xtcp_seq_after(ack, xs->snd_nxt))) {
-		xtcp_v4_send_reset(sock_net(sk), skb);
+		xtcp_v4_send_reset(sock_net(sk), skb, XTCP_RST_BAD_ACK);
+		why = XTCP_DROP_BAD_ACK;
 		goto drop;
 	}
 	if (th->rst) {
 		if (th->ack)
-			xtcp_rcv_reset(sk);
+			xtcp_rcv_reset(sk, seq);
+		else
+			why = XTCP_DROP_NO_ACK;
 		goto drop;
 	}
-	if (!th->syn)
+	if (!th->syn) {
+		why = XTCP_DROP_NOT_SYN;
 		goto drop;
+	}
 
 	xtcp_parse_options(th, &opts);
 	if (xs->ts.ok && opts.ts_ok)
@@ -1182,20 +1239,24 @@ static void xtcp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 		xtcp_send_synack(sk);
 	}
 drop:
-	kfree_skb(skb);
+	xtcp_free_rcvd(sk, skb, why);
 }
 
 /* RFC 9293 §3.10.7.2: LISTEN. */
 static void xtcp_rcv_listen(struct sock *sk, struct sk_buff *skb)
 {
 	const struct tcphdr *th = tcp_hdr(skb);
+	enum xtcp_drop_reason why = 0;
 
-	if (th->rst)
+	if (th->rst) {
+		why = XTCP_DROP_LISTEN_RST;
 		goto drop;
+	}
 	if (th->ack) {
 		if (!th->syn && xtcp_listen_ack(sk, skb))
 			return;
-		xtcp_v4_send_reset(sock_net(sk), skb);
+		xtcp_v4_send_reset(sock_net(sk), skb, XTCP_RST_STRAY_ACK);
+		why = XTCP_DROP_BAD_ACK;
 		goto drop;
 	}
 	if (th->syn) {
@@ -1206,11 +1267,13 @@ static void xtcp_rcv_listen(struct sock *sk, struct sk_buff *skb)
 		 * may spin on it (the client's ACK comes straight back).
 		 */
 		local_bh_disable();
-		xtcp_listen_syn(sk, skb);
+		why = xtcp_listen_syn(sk, skb);
 		local_bh_enable();
+	} else {
+		why = XTCP_DROP_NO_ACK;
 	}
 drop:
-	kfree_skb(skb);
+	xtcp_free_rcvd(sk, skb, why);
 }
 
 /**
@@ -1232,8 +1295,8 @@ int xtcp_rcv(struct sock *sk, struct sk_buff *skb)
 		xtcp_rcv_syn_sent(sk, skb);
 		break;
 	case XTCP_CLOSE:
-		xtcp_v4_send_reset(sock_net(sk), skb);
-		kfree_skb(skb);
+		xtcp_v4_send_reset(sock_net(sk), skb, XTCP_RST_CLOSED);
+		xtcp_free_rcvd(sk, skb, XTCP_DROP_CLOSED);
 		break;
 	default:
 		xtcp_rcv_established(sk, skb);
@@ -1259,7 +1322,7 @@ static void xtcp_deliver(struct sock *sk, struct sk_buff *skb)
 		xtcp_rcv(sk, skb);
 	} else if (sk_add_backlog(sk, skb, limit)) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_BACKLOGDROPS);
-		kfree_skb(skb);
+		xtcp_free_rcvd(sk, skb, XTCP_DROP_BACKLOG);
 	}
 	bh_unlock_sock(sk);
 }
@@ -1326,13 +1389,16 @@ static struct sock *xtcp_v4_rcv_req(struct xtcp_req *req, struct sk_buff *skb)
 
 static int xtcp_v4_rcv(struct sk_buff *skb)
 {
+	enum xtcp_drop_reason why = XTCP_DROP_POLICY;
 	struct net *net = dev_net(skb->dev);
 	const struct tcphdr *th;
 	const struct iphdr *iph;
 	struct sock *sk;
 
-	if (skb->pkt_type != PACKET_HOST)
+	if (skb->pkt_type != PACKET_HOST) {
+		why = XTCP_DROP_NOT_HOST;
 		goto drop;
+	}
 	XTCP_INC_STATS(net, XTCP_MIB_INSEGS);
 
 	if (!pskb_may_pull(skb, sizeof(struct tcphdr)))
@@ -1345,11 +1411,12 @@ static int xtcp_v4_rcv(struct sk_buff *skb)
 		goto hdr_error;
 	if (!xtcp_csum_ok(skb)) {
 		XTCP_INC_STATS(net, XTCP_MIB_INCSUMERRORS);
+		why = XTCP_DROP_CSUM;
 		goto error;
 	}
 	xtcp_fill_cb(skb);
 	XTCP_SKB_CB(skb)->tw_isn = 0;
-	trace_xtcp_recv_segment(NULL, skb, ip_hdr(skb)->saddr, ip_hdr(skb)->daddr);
+	trace_xtcp_recv_segment(net, NULL, skb, ip_hdr(skb)->saddr, ip_hdr(skb)->daddr);
 
 lookup:
 	th = tcp_hdr(skb);
@@ -1362,8 +1429,10 @@ lookup:
 		sk = xtcp_v4_rcv_req(XTCP_REQ(sk), skb);
 		if (IS_ERR(sk))
 			goto lookup;
-		if (!sk)
+		if (!sk) {
+			why = 0;	/* the request used it, or said why */
 			goto drop;
+		}
 		goto deliver;	/* the listener, for the handshake's last ACK */
 	}
 	if (!xtcp_sk_fullsock(sk)) {
@@ -1375,6 +1444,7 @@ lookup:
 		xtcp_tw_put(tw);
 		if (reopen)
 			goto lookup;
+		why = 0;	/* TIME_WAIT answered it (or ignored it, RFC 1337) */
 		goto drop;
 	}
 	if (!xtcp_v4_policy_ok(sk, skb)) {
@@ -1392,14 +1462,16 @@ no_socket:
 	if (!xtcp_v4_policy_ok(NULL, skb))
 		goto drop;
 	XTCP_INC_STATS(net, XTCP_MIB_NOSOCKET);
-	xtcp_v4_send_reset(net, skb);
+	xtcp_v4_send_reset(net, skb, XTCP_RST_NO_SOCKET);
+	why = XTCP_DROP_NO_SOCKET;
 	goto drop;
 hdr_error:
 	XTCP_INC_STATS(net, XTCP_MIB_INHDRERRORS);
+	why = XTCP_DROP_HEADER;
 error:
 	XTCP_INC_STATS(net, XTCP_MIB_INERRS);
 drop:
-	kfree_skb(skb);
+	xtcp_free_dropped(net, skb, why);
 	return 0;
 }
 

@@ -214,9 +214,12 @@ drop_child:
  *	(net.xtcp.syncookies=1) or always (=2).
  * @lsk: the listener, locked, BH disabled.
  * @skb: the SYN; the caller frees it.
+ *
+ * Return: 0 if it was answered, else why it was dropped.
  */
-void xtcp_listen_syn(struct sock *lsk, struct sk_buff *skb)
+enum xtcp_drop_reason xtcp_listen_syn(struct sock *lsk, struct sk_buff *skb)
 {
+	enum xtcp_drop_reason why = XTCP_DROP_LISTEN_REFUSED;
 	struct xtcp_sock *xl = xtcp_sk(lsk);
 	struct net *net = sock_net(lsk);
 	u32 max = READ_ONCE(lsk->sk_max_ack_backlog);
@@ -224,21 +227,23 @@ void xtcp_listen_syn(struct sock *lsk, struct sk_buff *skb)
 
 	if (sk_acceptq_is_full(lsk)) {
 		XTCP_INC_STATS(net, XTCP_MIB_LISTENOVERFLOWS);
+		why = XTCP_DROP_LISTEN_OVERFLOW;
 		goto drop;
 	}
 	if (xtcp_sysctl(net, XTCP_SYSCTL_SYNCOOKIES) == 2 ||
 	    READ_ONCE(xl->synq_len) > max) {
 		if (!xtcp_syncookie_send(lsk, skb))
 			goto drop;
-		return;
+		return 0;
 	}
 
 	xtcp_parse_options(tcp_hdr(skb), &opts);
 	if (!xtcp_req_open(lsk, skb, &opts))
-		return;
+		return 0;
 
 drop:
 	XTCP_INC_STATS(net, XTCP_MIB_LISTENDROPS);
+	return why;
 }
 
 /*
@@ -450,7 +455,7 @@ void xtcp_listen_stop(struct sock *lsk)
 	while ((sk = xtcp_listen_pop(lsk))) {
 		lock_sock_nested(sk, SINGLE_DEPTH_NESTING);
 		if (sk->sk_state != XTCP_CLOSE) {
-			xtcp_send_active_reset(sk);
+			xtcp_send_active_reset(sk, XTCP_RST_LISTENER_CLOSED);
 			xtcp_done(sk);
 		}
 		xtcp_sk(sk)->parent = NULL;

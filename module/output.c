@@ -263,7 +263,7 @@ static int xtcp_transmit(struct sock *sk, struct sk_buff *skb, u8 flags,
 	 * frag_max_size that makes ip_fragment() answer with ICMP.  Clear
 	 * it, as TCP does, for IPv4 and one day IPv6.
 	 */
-	trace_xtcp_send_segment(sk, skb, inet->inet_saddr, inet->inet_daddr);
+	trace_xtcp_send_segment(net, sk, skb, inet->inet_saddr, inet->inet_daddr);
 	memset(skb->cb, 0, max(sizeof(struct inet_skb_parm),
 			       sizeof(struct inet6_skb_parm)));
 	err = ip_queue_xmit(sk, skb, &inet->cork.fl);
@@ -337,10 +337,17 @@ void xtcp_send_probe(struct sock *sk)
 /**
  * xtcp_send_active_reset() - abort: send RST from our side.
  * @sk: the socket, locked, synchronized.
+ * @why: the reason, for the xtcp_send_reset tracepoint.
  */
-void xtcp_send_active_reset(struct sock *sk)
+void xtcp_send_active_reset(struct sock *sk, enum xtcp_rst_reason why)
 {
-	xtcp_send_ctl(sk, TCPHDR_RST | TCPHDR_ACK, xtcp_sk(sk)->snd_nxt);
+	const struct inet_sock *inet = inet_sk(sk);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	trace_xtcp_send_reset(sock_net(sk), sk, inet->inet_saddr, inet->inet_sport,
+			      inet->inet_daddr, inet->inet_dport, xs->snd_nxt,
+			      xs->rcv_nxt, why);
+	xtcp_send_ctl(sk, TCPHDR_RST | TCPHDR_ACK, xs->snd_nxt);
 }
 
 /*
@@ -836,7 +843,7 @@ static void xtcp_v4_send_bare(struct net *net, const struct sock *sk,
 	XTCP_INC_STATS(net, XTCP_MIB_OUTSEGS);
 	if (f->flags & TCPHDR_RST)
 		XTCP_INC_STATS(net, XTCP_MIB_OUTRSTS);
-	trace_xtcp_send_segment(NULL, skb, saddr, daddr);
+	trace_xtcp_send_segment(net, NULL, skb, saddr, daddr);
 	ip_build_and_send_pkt(skb, sk, saddr, daddr, NULL, tos);
 }
 
@@ -969,23 +976,26 @@ void xtcp_req_send_synack(const struct xtcp_req *req)
  * xtcp_v4_send_reset() - RFC 9293's reset for a segment nobody wants.
  * @net: the namespace it arrived in.
  * @in: the segment.
+ * @why: the reason, for the xtcp_send_reset tracepoint.
  *
  * Never answers an RST.  If the segment had ACK, the RST takes its
  * sequence number from it; otherwise the RST acknowledges the segment.
  */
-void xtcp_v4_send_reset(struct net *net, const struct sk_buff *in)
+void xtcp_v4_send_reset(struct net *net, const struct sk_buff *in,
+			enum xtcp_rst_reason why)
 {
 	const struct tcphdr *th = tcp_hdr(in);
-	u32 len;
+	const struct iphdr *iph = ip_hdr(in);
+	u32 seq = 0, ack = 0;
 
 	if (th->rst)
 		return;
-	if (th->ack) {
-		xtcp_v4_send_reply(net, in, ntohl(th->ack_seq), 0, TCPHDR_RST, 0,
-				   NULL);
-		return;
-	}
-	len = in->len - th->doff * 4 + th->syn + th->fin;
-	xtcp_v4_send_reply(net, in, 0, ntohl(th->seq) + len,
-			   TCPHDR_RST | TCPHDR_ACK, 0, NULL);
+	if (th->ack)
+		seq = ntohl(th->ack_seq);
+	else
+		ack = ntohl(th->seq) + in->len - th->doff * 4 + th->syn + th->fin;
+	trace_xtcp_send_reset(net, NULL, iph->daddr, th->dest, iph->saddr,
+			      th->source, seq, ack, why);
+	xtcp_v4_send_reply(net, in, seq, ack,
+			   th->ack ? TCPHDR_RST : TCPHDR_RST | TCPHDR_ACK, 0, NULL);
 }

@@ -314,7 +314,7 @@ bool xtcp_req_rcv(struct xtcp_req *req, struct sk_buff *skb)
 	if (!th->ack)
 		return false;
 	if (ntohl(th->ack_seq) != req->iss + 1) {
-		xtcp_v4_send_reset(net, skb);
+		xtcp_v4_send_reset(net, skb, XTCP_RST_BAD_ACK);
 		return false;
 	}
 	/* XTCP_DEFER_ACCEPT: a bare ACK waits for data (or the deferral's end). */

@@ -568,7 +568,7 @@ static int xtcp_disconnect(struct sock *sk)
 		xtcp_done(sk);
 		break;
 	default:
-		xtcp_send_active_reset(sk);
+		xtcp_send_active_reset(sk, XTCP_RST_DISCONNECT);
 		xtcp_done(sk);
 	}
 	xtcp_reset_conn(sk);
@@ -835,7 +835,7 @@ int xtcp_release(struct socket *sock)
 		break;
 	default:
 		if (unread || (sock_flag(sk, SOCK_LINGER) && !sk->sk_lingertime)) {
-			xtcp_abort(sk, 0, true);
+			xtcp_abort(sk, 0, XTCP_RST_ABORT);
 			break;
 		}
 		xtcp_send_fin(sk);
@@ -852,13 +852,13 @@ int xtcp_release(struct socket *sock)
 	if (sk->sk_state != XTCP_CLOSE &&
 	    (xtcp_too_many_orphans(sock_net(sk)) || xtcp_out_of_memory(sk))) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ABORTONMEMORY);
-		xtcp_abort(sk, 0, true);
+		xtcp_abort(sk, 0, XTCP_RST_MEMORY);
 	}
 	if (sk->sk_state == XTCP_FIN_WAIT2) {
 		if (READ_ONCE(xtcp_sk(sk)->linger2) < 0) {
 			/* XTCP_LINGER2 < 0: reset rather than wait, as TCP. */
 			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ABORTONLINGER);
-			xtcp_abort(sk, 0, true);
+			xtcp_abort(sk, 0, XTCP_RST_LINGER2);
 		} else {
 			xtcp_timer_orphan_fin_wait2(sk);
 		}

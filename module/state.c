@@ -108,7 +108,7 @@ void xtcp_set_state(struct sock *sk, int new)
 {
 	const struct inet_sock *inet = inet_sk(sk);
 
-	trace_xtcp_state(sk, inet->inet_saddr, inet->inet_sport,
+	trace_xtcp_state(sock_net(sk), sk, inet->inet_saddr, inet->inet_sport,
 			 inet->inet_daddr, inet->inet_dport, sk->sk_state, new);
 	inet_sk_set_state(sk, new);
 }
@@ -228,12 +228,12 @@ void xtcp_done(struct sock *sk)
  * xtcp_abort() - end a connection with an error.
  * @sk: the socket, locked.
  * @err: the positive errno the user will see.
- * @send_rst: tell the peer with an RST.
+ * @rst: why the peer is told with an RST, or XTCP_RST_NONE not to.
  */
-void xtcp_abort(struct sock *sk, int err, bool send_rst)
+void xtcp_abort(struct sock *sk, int err, enum xtcp_rst_reason rst)
 {
-	if (send_rst)
-		xtcp_send_active_reset(sk);
+	if (rst != XTCP_RST_NONE)
+		xtcp_send_active_reset(sk, rst);
 	WRITE_ONCE(sk->sk_err, err);
 	if (!sock_flag(sk, SOCK_DEAD))
 		sk_error_report(sk);

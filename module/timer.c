@@ -119,7 +119,8 @@ static u32 xtcp_clamp_to_user_timeout(struct sock *sk, u32 ms)
 /* The error: what an ICMP message said meanwhile, if anything (icmp.c). */
 static void xtcp_give_up(struct sock *sk, bool send_rst)
 {
-	xtcp_abort(sk, READ_ONCE(sk->sk_err_soft) ?: ETIMEDOUT, send_rst);
+	xtcp_abort(sk, READ_ONCE(sk->sk_err_soft) ?: ETIMEDOUT,
+		   send_rst ? XTCP_RST_TIMEOUT : XTCP_RST_NONE);
 }
 
 /*
@@ -180,6 +181,7 @@ static void xtcp_persist_expired(struct sock *sk)
 		xtcp_give_up(sk, true);
 		return;
 	}
+	trace_xtcp_timer(sk, XTCP_TIMER_PERSIST);
 	xtcp_send_probe(sk);
 	XTCP_INC_STATS(net, XTCP_MIB_ZEROWINDOWPROBES);
 	xs->probes_out++;
@@ -195,6 +197,7 @@ static void xtcp_probe_expired(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	trace_xtcp_timer(sk, XTCP_TIMER_PROBE);
 	xtcp_tlp_send(sk);
 	clear_bit(XTCP_PENDING_PROBE, &xs->pending);
 	xtcp_timer_arm(sk, &xs->rtx_timer, XTCP_PENDING_RTX, xs->rto);
@@ -260,6 +263,7 @@ static void xtcp_reorder_expired(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	trace_xtcp_timer(sk, XTCP_TIMER_REORDER);
 	xtcp_rack_recover(sk, true);
 	if (!test_bit(XTCP_PENDING_REORDER, &xs->pending))
 		xtcp_timer_arm(sk, &xs->rtx_timer, XTCP_PENDING_RTX, xs->rto);
@@ -395,6 +399,7 @@ static void xtcp_keepalive_expired(struct sock *sk)
 static void xtcp_misc_expired(struct sock *sk)
 {
 	if (sk->sk_state == XTCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD)) {
+		trace_xtcp_timer(sk, XTCP_TIMER_FIN_WAIT2);
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TIMEOUTS);
 		xtcp_done(sk);
 		return;
@@ -408,6 +413,7 @@ static void xtcp_delack_expired(struct sock *sk)
 				     XTCPF_FIN_WAIT2 | XTCPF_CLOSE_WAIT)))
 		return;
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_DELAYEDACKS);
+	trace_xtcp_timer(sk, XTCP_TIMER_DELACK);
 	xtcp_send_ack(sk);
 }
 

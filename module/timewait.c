@@ -51,8 +51,9 @@ static void xtcp_tw_trace_end(const struct xtcp_tw *tw)
 {
 	const struct sock_common *c = &tw->common;
 
-	trace_xtcp_state(tw, c->skc_rcv_saddr, htons(c->skc_num), c->skc_daddr,
-			 c->skc_dport, XTCP_TIME_WAIT, XTCP_CLOSE);
+	trace_xtcp_state(read_pnet(&c->skc_net), tw, c->skc_rcv_saddr,
+			 htons(c->skc_num), c->skc_daddr, c->skc_dport,
+			 XTCP_TIME_WAIT, XTCP_CLOSE);
 }
 
 static enum hrtimer_restart xtcp_tw_timer_fn(struct hrtimer *t)
@@ -121,13 +122,15 @@ void xtcp_enter_time_wait(struct sock *sk)
 		 */
 		smp_wmb();
 		refcount_set(&c->skc_refcnt, 2);
+		/* Traced before the timer may end it (we hold no reference). */
+		trace_xtcp_state(net, tw, c->skc_rcv_saddr, htons(c->skc_num),
+				 c->skc_daddr, c->skc_dport, sk->sk_state,
+				 XTCP_TIME_WAIT);
+		trace_xtcp_tw_timer(tw, xtcp_tw_timeout(net));
 		xtcp_tw_hash(tw, sk);
 		tw->expires = ktime_add_ms(ktime_get(), xtcp_tw_timeout(net));
 		hrtimer_start(&tw->timer, tw->expires, HRTIMER_MODE_ABS_SOFT);
 		XTCP_INC_STATS(net, XTCP_MIB_TIMEWAITS);
-		trace_xtcp_state(tw, c->skc_rcv_saddr, htons(c->skc_num),
-				 c->skc_daddr, c->skc_dport, sk->sk_state,
-				 XTCP_TIME_WAIT);
 	} else {
 		if (tw)
 			kmem_cache_free(xtcp_tw_cachep, tw);
@@ -143,6 +146,7 @@ static void xtcp_tw_restart(struct xtcp_tw *tw, const struct net *net)
 		return;
 	tw->expires = ktime_add_ms(ktime_get(), xtcp_tw_timeout(net));
 	hrtimer_start(&tw->timer, tw->expires, HRTIMER_MODE_ABS_SOFT);
+	trace_xtcp_tw_timer(tw, xtcp_tw_timeout(net));
 }
 
 /* End TIME_WAIT now; the caller still holds its lookup reference. */

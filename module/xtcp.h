@@ -54,6 +54,7 @@
 #include "rack.h"
 #include "netns.h"
 #include "cong.h"
+#include "reason.h"
 
 /* Module parameters, fixed after load (af_xtcp.c). */
 extern int xtcp_family;
@@ -579,7 +580,7 @@ bool xtcp_urg_pending(const struct sock *sk);
 
 /* listen.c */
 int xtcp_listen(struct socket *sock, int backlog);
-void xtcp_listen_syn(struct sock *lsk, struct sk_buff *skb);
+enum xtcp_drop_reason xtcp_listen_syn(struct sock *lsk, struct sk_buff *skb);
 bool xtcp_listen_ack(struct sock *lsk, struct sk_buff *skb);
 void xtcp_child_established(struct sock *sk);
 void xtcp_child_drop(struct sock *sk);
@@ -596,7 +597,7 @@ void xtcp_set_state(struct sock *sk, int new);
 bool xtcp_transition(struct sock *sk, enum xtcp_event ev);
 void xtcp_set_closed(struct sock *sk);
 void xtcp_done(struct sock *sk);
-void xtcp_abort(struct sock *sk, int err, bool send_rst);
+void xtcp_abort(struct sock *sk, int err, enum xtcp_rst_reason rst);
 
 /* input.c */
 int xtcp_input_init(void);
@@ -635,7 +636,7 @@ int xtcp_send_syn(struct sock *sk);
 int xtcp_send_synack(struct sock *sk);
 void xtcp_send_ack(struct sock *sk);
 void xtcp_send_probe(struct sock *sk);
-void xtcp_send_active_reset(struct sock *sk);
+void xtcp_send_active_reset(struct sock *sk, enum xtcp_rst_reason why);
 /* How __xtcp_write_xmit() treats a partial last segment. */
 enum xtcp_xmit_mode {
 	XTCP_XMIT_NAGLE,	/* by Nagle and XTCP_CORK */
@@ -658,7 +659,8 @@ void xtcp_v4_send_reply(struct net *net, const struct sk_buff *in, u32 seq,
 void xtcp_req_send_synack(const struct xtcp_req *req);
 void xtcp_v4_send_cookie_synack(struct net *net, const struct sk_buff *syn,
 				u32 cookie, u16 win);
-void xtcp_v4_send_reset(struct net *net, const struct sk_buff *in);
+void xtcp_v4_send_reset(struct net *net, const struct sk_buff *in,
+			enum xtcp_rst_reason why);
 
 /* timer.c */
 void xtcp_timers_init(struct sock *sk);

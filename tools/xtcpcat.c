@@ -2,14 +2,19 @@
 /*
  * xtcpcat: netcat for AF_XTCP.
  *
- *   xtcpcat [-s ADDR] [-u CHAR] -l -p PORT     listen, accept one connection
- *   xtcpcat [-s ADDR] [-u CHAR] [-p PORT] HOST PORT    connect
+ *   xtcpcat [-s ADDR] [-u CHAR] [-w] -l -p PORT     listen, accept one connection
+ *   xtcpcat [-s ADDR] [-u CHAR] [-w] [-p PORT] HOST PORT    connect
  *
  * Copies standard input to the socket and the socket to standard
  * output.  End of file on standard input shuts the send side down
  * (half-close); the program exits when both directions are done.
  * With -u, CHAR goes as urgent data (send(MSG_OOB)) just before the
  * half-close; a reader without SO_OOBINLINE, as xtcpcat, skips it.
+ * With -c the socket is corked (XTCP_CORK): a partial segment waits
+ * for more, and the last one leaves with the FIN.
+ * With -w, standard input is read only once the peer has half-closed:
+ * an answer to a request, into the half-closed connection, then our
+ * FIN (make run's teardown, segment by segment).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -27,8 +32,10 @@
 static void die_usage(void)
 {
 	fprintf(stderr,
-		"usage: xtcpcat [-s ADDR] [-u CHAR] -l -p PORT\n"
-		"       xtcpcat [-s ADDR] [-u CHAR] [-p PORT] HOST PORT\n");
+		"usage: xtcpcat [-s ADDR] [-u CHAR] [-c] [-w] -l -p PORT\n"
+		"       xtcpcat [-s ADDR] [-u CHAR] [-c] [-w] [-p PORT] HOST PORT\n"
+		"  -c  cork (XTCP_CORK): partial segments wait, the last goes with the FIN\n"
+		"  -w  answer: send stdin only after the peer's FIN (half-close)\n");
 	exit(2);
 }
 
@@ -60,7 +67,12 @@ static int write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-static int pump(int s, const char *urgent)
+/*
+ * Copy stdin to the socket and the socket to stdout until both end;
+ * stdin's end is our FIN.  With @answer, stdin waits for the peer's
+ * FIN: a reply sent into a half-closed connection.
+ */
+static int pump(int s, const char *urgent, int answer)
 {
 	struct pollfd p[2] = { { .fd = 0, .events = POLLIN },
 			       { .fd = s, .events = POLLIN } };
@@ -68,7 +80,7 @@ static int pump(int s, const char *urgent)
 	int in_open = 1, sock_open = 1;
 
 	while (in_open || sock_open) {
-		p[0].fd = in_open ? 0 : -1;
+		p[0].fd = in_open && !(answer && sock_open) ? 0 : -1;
 		p[1].fd = sock_open ? s : -1;
 		if (poll(p, 2, -1) < 0) {
 			if (errno == EINTR)
@@ -119,10 +131,10 @@ static int pump(int s, const char *urgent)
 int main(int argc, char **argv)
 {
 	const char *src = NULL, *lport = NULL, *urgent = NULL;
-	int listen_mode = 0, one = 1, c, s, fd;
+	int listen_mode = 0, answer = 0, cork = 0, one = 1, c, s, fd;
 	struct sockaddr_in sin;
 
-	while ((c = getopt(argc, argv, "ls:p:u:")) != -1) {
+	while ((c = getopt(argc, argv, "cls:p:u:w")) != -1) {
 		switch (c) {
 		case 'l':
 			listen_mode = 1;
@@ -137,6 +149,12 @@ int main(int argc, char **argv)
 			if (strlen(optarg) != 1)
 				die_usage();
 			urgent = optarg;
+			break;
+		case 'w':
+			answer = 1;
+			break;
+		case 'c':
+			cork = 1;
 			break;
 		default:
 			die_usage();
@@ -177,7 +195,11 @@ int main(int argc, char **argv)
 		}
 		fd = s;
 	}
-	c = pump(fd, urgent);
+	if (cork && setsockopt(fd, SOL_XTCP, XTCP_CORK, &one, sizeof(one))) {
+		perror("xtcpcat: XTCP_CORK");
+		return 1;
+	}
+	c = pump(fd, urgent, answer);
 	close(fd);
 	return c;
 }

@@ -139,14 +139,15 @@ static void xtcp_send_challenge_ack(struct sock *sk, const struct sk_buff *skb)
 }
 
 /*
- * Free a received segment: @why is 0 when it was used (or answered),
- * else it was dropped and the xtcp_drop tracepoint says why.  The
+ * Free a received segment: @why is XTCP_DROP_NONE when it was used
+ * (or answered), else it was dropped and the xtcp_drop tracepoint says
+ * why.  The
  * addresses are taken from its headers when they are all there.
  */
 static void xtcp_free_dropped(struct net *net, struct sk_buff *skb,
 			      enum xtcp_drop_reason why)
 {
-	if (why && trace_xtcp_drop_enabled()) {
+	if (why != XTCP_DROP_NONE && trace_xtcp_drop_enabled()) {
 		const struct tcphdr *th = tcp_hdr(skb);
 		const struct iphdr *iph = ip_hdr(skb);
 		bool whole = why != XTCP_DROP_HEADER && why != XTCP_DROP_NOT_HOST;
@@ -949,7 +950,7 @@ static void xtcp_rcv_established(struct sock *sk, struct sk_buff *skb)
 	bool fin = th->fin, has_data = xtcp_data_len(skb) > 0;
 	bool simopen = xtcp_is_simopen_synack(sk, skb), ce_ack = false;
 	struct xtcp_opts opts = { };
-	enum xtcp_drop_reason why = 0;
+	enum xtcp_drop_reason why = XTCP_DROP_NONE;
 	u32 prior_packets, prior_sacked;
 	int dq = 0;
 	u32 wnd;
@@ -1173,7 +1174,7 @@ static void xtcp_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	const struct tcphdr *th = tcp_hdr(skb);
 	u32 seq = XTCP_SKB_CB(skb)->seq, ack = ntohl(th->ack_seq);
-	enum xtcp_drop_reason why = 0;
+	enum xtcp_drop_reason why = XTCP_DROP_NONE;
 	struct xtcp_opts opts;
 
 	if (th->ack && (!xtcp_seq_after(ack, xs->iss) ||
@@ -1246,7 +1247,7 @@ drop:
 static void xtcp_rcv_listen(struct sock *sk, struct sk_buff *skb)
 {
 	const struct tcphdr *th = tcp_hdr(skb);
-	enum xtcp_drop_reason why = 0;
+	enum xtcp_drop_reason why = XTCP_DROP_NONE;
 
 	if (th->rst) {
 		why = XTCP_DROP_LISTEN_RST;
@@ -1430,7 +1431,7 @@ lookup:
 		if (IS_ERR(sk))
 			goto lookup;
 		if (!sk) {
-			why = 0;	/* the request used it, or said why */
+			why = XTCP_DROP_NONE;	/* the request used it, or answered */
 			goto drop;
 		}
 		goto deliver;	/* the listener, for the handshake's last ACK */
@@ -1444,7 +1445,7 @@ lookup:
 		xtcp_tw_put(tw);
 		if (reopen)
 			goto lookup;
-		why = 0;	/* TIME_WAIT answered it (or ignored it, RFC 1337) */
+		why = XTCP_DROP_NONE;	/* TIME_WAIT answered it, or RFC 1337 */
 		goto drop;
 	}
 	if (!xtcp_v4_policy_ok(sk, skb)) {

@@ -215,7 +215,7 @@ drop_child:
  * @lsk: the listener, locked, BH disabled.
  * @skb: the SYN; the caller frees it.
  *
- * Return: 0 if it was answered, else why it was dropped.
+ * Return: XTCP_DROP_NONE if it was answered, else why it was dropped.
  */
 enum xtcp_drop_reason xtcp_listen_syn(struct sock *lsk, struct sk_buff *skb)
 {
@@ -234,12 +234,12 @@ enum xtcp_drop_reason xtcp_listen_syn(struct sock *lsk, struct sk_buff *skb)
 	    READ_ONCE(xl->synq_len) > max) {
 		if (!xtcp_syncookie_send(lsk, skb))
 			goto drop;
-		return 0;
+		return XTCP_DROP_NONE;
 	}
 
 	xtcp_parse_options(tcp_hdr(skb), &opts);
 	if (!xtcp_req_open(lsk, skb, &opts))
-		return 0;
+		return XTCP_DROP_NONE;
 
 drop:
 	XTCP_INC_STATS(net, XTCP_MIB_LISTENDROPS);

@@ -25,7 +25,8 @@ enum xtcp_rst_reason {
 
 /* Why a received segment went unused (xtcp:xtcp_drop). */
 enum xtcp_drop_reason {
-	XTCP_DROP_NOT_HOST = 1,		/* not addressed to this host */
+	XTCP_DROP_NONE,			/* not dropped: used, or answered */
+	XTCP_DROP_NOT_HOST,		/* not addressed to this host */
 	XTCP_DROP_HEADER,		/* malformed header (InHdrErrors) */
 	XTCP_DROP_CSUM,			/* bad checksum (InCsumErrors) */
 	XTCP_DROP_NO_SOCKET,		/* nobody there (answered with RST) */

@@ -19,6 +19,8 @@ T=/sys/kernel/tracing
 [ -d $T/events/xtcp ] || { echo "trace-lib: no events/xtcp in $T" >&2; exit 1; }
 case "$1" in
 start)
+	# No task names: they would hook sched_switch (see xtcp-trace.c).
+	echo 0 > $T/options/record-cmd
 	echo 0 > $T/tracing_on
 	echo > $T/trace
 	echo 1 > $T/events/xtcp/enable

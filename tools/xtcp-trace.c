@@ -1103,12 +1103,6 @@ static void live(int sigfd)
 	if (access(path, F_OK))
 		die("no xtcp tracepoints: is xtcp.ko loaded?");
 	write_file(inst, "buffer_size_kb", "8192");
-	/*
-	 * No task names: recording them hooks sched_switch, and flipping
-	 * that static branch in __schedule() while the other CPUs run it
-	 * is a text-patching race that has crashed 6.12 under emulation.
-	 */
-	write_file(inst, "options/record-cmd", "0");
 	if (!opt_all_ns) {
 		len = readlink("/proc/self/ns/net", ns, sizeof(ns) - 1);
 		if (len < 0)

@@ -40,6 +40,7 @@ expect)
 	exit $st
 	;;
 diagram-start)
+	echo 0 > $T/options/record-cmd	# before xtcp-trace makes its instance
 	D=/tmp/xtcp-diagram
 	rm -rf $D && mkdir -p $D || exit 1
 	"$XTCP_PKT_DIR/../../build/tools/xtcp-trace" -p "$2" -u $D/puml \

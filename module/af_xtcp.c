@@ -12,6 +12,7 @@
 #include <linux/net.h>
 
 #include "xtcp.h"
+#include "diag.h"
 
 int xtcp_family = AF_XTCP;
 module_param_named(family, xtcp_family, int, 0444);
@@ -163,9 +164,17 @@ static int __init xtcp_init(void)
 		       "out of the kernel's range");
 		goto err_offload;
 	}
+	err = xtcp_diag_init();
+	if (err) {
+		pr_err("cannot answer sock_diag for family %d (%d)\n",
+		       xtcp_family, err);
+		goto err_family;
+	}
 	pr_info("loaded: family %d, IP protocol %d\n", xtcp_family, xtcp_ipproto);
 	return 0;
 
+err_family:
+	sock_unregister(xtcp_family);
 err_offload:
 	xtcp_offload_exit();
 err_input:
@@ -200,6 +209,7 @@ err_orphans:
  */
 static void __exit xtcp_exit(void)
 {
+	xtcp_diag_exit();
 	sock_unregister(xtcp_family);
 	xtcp_offload_exit();
 	xtcp_input_exit();

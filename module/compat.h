@@ -95,4 +95,15 @@ static inline bool xtcp_recverr(const struct sock *sk)
 #endif
 }
 
+/*
+ * Linux 6.9 gave struct sock_diag_handler an owner, which the core
+ * pins while a request is answered; before, the handler table's mutex
+ * was held instead.  Distribution kernels carry the change back.
+ */
+#ifdef XTCP_HAVE_SOCK_DIAG_OWNER
+#define XTCP_SOCK_DIAG_OWNER	.owner = THIS_MODULE,
+#else
+#define XTCP_SOCK_DIAG_OWNER
+#endif
+
 #endif /* _XTCP_COMPAT_H */

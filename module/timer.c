@@ -47,6 +47,7 @@
 #include <linux/hrtimer.h>
 
 #include "xtcp.h"
+#include "diag.h"
 #include "trace.h"
 
 enum {
@@ -705,6 +706,40 @@ void xtcp_timer_rcvd(struct sock *sk)
 
 	xs->lrcv_time = ktime_get();
 	xs->probes_out = 0;
+}
+
+/* Milliseconds until @t fires, 0 if overdue. */
+static u32 xtcp_timer_left_ms(const struct hrtimer *t)
+{
+	s64 left = ktime_ms_delta(hrtimer_get_expires(t), ktime_get());
+
+	return left > 0 ? left : 0;
+}
+
+/**
+ * xtcp_timer_diag() - the timer a sock_diag message reports, in TCP's
+ *	codes: 1 retransmission (the RTO, a loss probe or RACK's reordering
+ *	timer), 4 the persist timer, 2 keepalive (or an orphan's FIN_WAIT_2
+ *	bound), 0 none.
+ * @sk: the socket, locked.
+ * @expires_ms: set to the milliseconds left, 0 for none.
+ *
+ * Return: the code.
+ */
+u8 xtcp_timer_diag(struct sock *sk, u32 *expires_ms)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	*expires_ms = 0;
+	if (test_bit(XTCP_PENDING_RTX, &xs->pending)) {
+		*expires_ms = xtcp_timer_left_ms(&xs->rtx_timer);
+		return test_bit(XTCP_PENDING_PERSIST, &xs->pending) ? 4 : 1;
+	}
+	if (test_bit(XTCP_PENDING_MISC, &xs->pending)) {
+		*expires_ms = xtcp_timer_left_ms(&xs->misc_timer);
+		return 2;
+	}
+	return 0;
 }
 
 /**

@@ -38,7 +38,8 @@ BUILD := build
 SELFTESTS := $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(wildcard selftests/*_test.c))
 TOOLS := $(BUILD)/tools/xtcpcat $(BUILD)/tools/xtcp-xfer $(BUILD)/tools/xtcp-bench \
 	 $(BUILD)/tools/xtcp-fuzz $(BUILD)/tools/xtcp-sysfuzz $(BUILD)/tools/xtcp-synflood \
-	 $(BUILD)/tools/xtcp-scale $(BUILD)/tools/xtcp-pkt $(BUILD)/tools/xtcp-trace $(BUILD)/tools/xtcp-stat
+	 $(BUILD)/tools/xtcp-scale $(BUILD)/tools/xtcp-pkt $(BUILD)/tools/xtcp-trace $(BUILD)/tools/xtcp-stat \
+	 $(BUILD)/tools/xtcp-ss
 
 .PHONY: all module clean modules-all lint check run selftests tools soak bench fuzz profile compare
 

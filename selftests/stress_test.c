@@ -139,20 +139,6 @@ TEST_F_TIMEOUT(stress, concurrent_100_connections_sha256, 600)
 	close(l);
 }
 
-static unsigned short csum16(const void *p, size_t len, unsigned long sum)
-{
-	const unsigned char *b = p;
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (b[i] << 8) | b[i + 1];
-	if (len & 1)
-		sum += b[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return ~sum & 0xffff;
-}
-
 /* Send a crafted segment from xa's raw socket to the server. */
 static void inject(int raw, unsigned short sport, unsigned short dport,
 		   unsigned int seq, unsigned int ack, unsigned char flags,
@@ -176,7 +162,7 @@ static void inject(int raw, unsigned short sport, unsigned short dport,
 		sum = (ntohl(inet_addr(CLIENT_IP)) >> 16) + (ntohl(inet_addr(CLIENT_IP)) & 0xffff) +
 		      (ntohl(inet_addr(SERVER_IP)) >> 16) + (ntohl(inet_addr(SERVER_IP)) & 0xffff) +
 		      IPPROTO_XTCP + len;
-		c = htons(csum16(seg, len, sum) ^ (bad_csum ? 0x5a5a : 0));
+		c = htons(seg_csum16(seg, len, sum) ^ (bad_csum ? 0x5a5a : 0));
 		memcpy(&th->check, &c, 2);
 	}
 	dst.sin_addr.s_addr = inet_addr(SERVER_IP);
@@ -221,54 +207,6 @@ TEST(malformed_segments_on_live_connection)
 	close(raw);
 	close(c);
 	close(s);
-}
-
-/* A raw IPv4 socket with IP_HDRINCL in namespace @ns. */
-static int raw_hdrincl(const char *ns)
-{
-	int self = open("/proc/thread-self/ns/net", O_RDONLY), r = -1, one = 1;
-
-	if (!ns_enter(ns)) {
-		r = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
-		if (r >= 0)
-			setsockopt(r, IPPROTO_IP, IP_HDRINCL, &one, sizeof(one));
-	}
-	setns(self, CLONE_NEWNET);
-	close(self);
-	return r;
-}
-
-/* Send a segment that claims to come from @src to @dst, with a good checksum. */
-static void forge(int raw, const char *src, const char *dst, unsigned short sport,
-		  unsigned short dport, unsigned int seq, unsigned int ack,
-		  unsigned char flags)
-{
-	unsigned char pkt[40] = { 0 };
-	struct iphdr *ip = (struct iphdr *)pkt;
-	struct tcphdr *th = (struct tcphdr *)(pkt + 20);
-	struct sockaddr_in to = { .sin_family = AF_INET };
-	unsigned long sum;
-
-	ip->version = 4;
-	ip->ihl = 5;
-	ip->tot_len = htons(40);
-	ip->ttl = 64;
-	ip->protocol = IPPROTO_XTCP;
-	ip->saddr = inet_addr(src);
-	ip->daddr = inet_addr(dst);
-	th->source = htons(sport);
-	th->dest = htons(dport);
-	th->seq = htonl(seq);
-	th->ack_seq = htonl(ack);
-	th->doff = 5;
-	pkt[33] = flags;
-	th->window = htons(1000);
-	sum = (ntohl(ip->saddr) >> 16) + (ntohl(ip->saddr) & 0xffff) +
-	      (ntohl(ip->daddr) >> 16) + (ntohl(ip->daddr) & 0xffff) +
-	      IPPROTO_XTCP + 20;
-	th->check = htons(csum16(th, 20, sum));
-	to.sin_addr.s_addr = ip->daddr;
-	sendto(raw, pkt, sizeof(pkt), 0, (struct sockaddr *)&to, sizeof(to));
 }
 
 /* RFC 9293: a SYN-ACK that does not acknowledge our SYN draws an RST. */

@@ -74,7 +74,10 @@ static void take(struct dump *d, const struct nlmsghdr *h)
 static int request(const char *ns, const void *payload, size_t len,
 		   unsigned short flags, struct dump *d)
 {
-	static char buf[1 << 16] __attribute__((aligned(8)));
+	static union {
+		struct nlmsghdr h;
+		char b[1 << 16];
+	} buf;
 	struct {
 		struct nlmsghdr h;
 		char data[1024];
@@ -104,12 +107,12 @@ static int request(const char *ns, const void *payload, size_t len,
 
 		if (poll(&p, 1, 2000) != 1)
 			goto out;
-		n = recv(fd, buf, sizeof(buf), 0);
+		n = recv(fd, buf.b, sizeof(buf.b), 0);
 		if (n <= 0) {
 			ret = n ? -errno : -EPIPE;
 			goto out;
 		}
-		for (h = (void *)buf; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
+		for (h = &buf.h; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
 			if (h->nlmsg_type == NLMSG_DONE) {
 				ret = 0;
 				goto out;
@@ -576,7 +579,8 @@ TEST(bad_requests)
 	/* An exact lookup of nothing. */
 	r.id.idiag_sport = htons(7799);
 	r.id.idiag_dport = htons(7798);
-	r.id.idiag_cookie[0] = r.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+	r.id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
+	r.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
 	EXPECT_EQ(-ENOENT, send_req(&r, sizeof(r), 0));
 }
 
@@ -606,7 +610,8 @@ TEST(fuzz_requests)
 			msg[3] = 0;
 			msg[4] &= 0xfe;
 			msg[5] &= 0x0f;
-			msg[6] = msg[7] = 0;
+			msg[6] = 0;
+			msg[7] = 0;
 		}
 		if (len >= sizeof(struct inet_diag_req_v2) + 4 && rand_r(&seed) % 2) {
 			struct nlattr *a = (void *)(msg + sizeof(struct inet_diag_req_v2));

@@ -48,6 +48,7 @@
 #include "xtcp_param.h"
 
 #define MAX_BC		4096
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 static bool opt_numeric, opt_ext, opt_info, opt_mem, opt_timer, opt_proc,
 	    opt_json, opt_noheader;
@@ -79,9 +80,11 @@ static const struct { const char *name; unsigned int mask; } state_words[] = {
 	{ "big", ALL_STATES & ~(S(XTCP_SYN_RECV) | S(XTCP_TIME_WAIT)) },
 };
 
-static void usage(void)
+static void bad_usage(void)
 {
-	fprintf(stderr, "usage: xtcp-ss [-a|-l] [-n] [-e] [-i] [-m] [-o] [-p] [-j] [-H] [-N NETNS] [FILTER]\n"
+	fprintf(stderr, "%s",
+		"usage: xtcp-ss [-a|-l] [-n] [-e] [-i] [-m] [-o] [-p] [-j] [-H]\n"
+		"               [-N NETNS] [FILTER]\n"
 		"FILTER: state NAME | exclude NAME | [not] sport|dport OP PORT |\n"
 		"        [not] src|dst ADDR[/LEN][:PORT] | [not] dev NAME | [not] autobound\n");
 	exit(2);
@@ -245,8 +248,8 @@ static unsigned int parse_filter(int argc, char **argv, unsigned int states)
 			unsigned int k, mask = 0;
 
 			if (i == argc)
-				usage();
-			for (k = 0; k < sizeof(state_words) / sizeof(state_words[0]); k++)
+				bad_usage();
+			for (k = 0; k < ARRAY_SIZE(state_words); k++)
 				if (!strcmp(argv[i], state_words[k].name))
 					mask = state_words[k].mask;
 			if (!mask) {
@@ -264,7 +267,7 @@ static unsigned int parse_filter(int argc, char **argv, unsigned int states)
 			negate = !negate;
 			continue;
 		}
-		if (n_conds == (int)(sizeof(conds) / sizeof(conds[0]))) {
+		if (n_conds == (int)ARRAY_SIZE(conds)) {
 			fprintf(stderr, "xtcp-ss: too many conditions\n");
 			exit(2);
 		}
@@ -292,7 +295,7 @@ static unsigned int parse_filter(int argc, char **argv, unsigned int states)
 			cond_op(c)->code = INET_DIAG_BC_AUTO;
 			c->len = 4;
 		} else {
-			usage();
+			bad_usage();
 		}
 	}
 	if (set)
@@ -371,7 +374,7 @@ struct entry {
 	int shutdown;			/* -1 if not sent */
 };
 
-static const char *timer_names[] = { "off", "on", "keepalive", "timewait", "persist" };
+static const char *const timer_names[] = { "off", "on", "keepalive", "timewait", "persist" };
 
 static const char *timer_name(unsigned int t)
 {
@@ -389,10 +392,13 @@ static void addr_port(char *buf, size_t n, __be32 addr, __be16 port)
 		strcpy(a, "*");
 	if (!port)
 		strcpy(p, "*");
-	else if (!opt_numeric && (se = getservbyport(port, "tcp")))
-		snprintf(p, sizeof(p), "%s", se->s_name);
 	else
 		snprintf(p, sizeof(p), "%u", ntohs(port));
+	if (port && !opt_numeric) {
+		se = getservbyport(port, "tcp");
+		if (se)
+			snprintf(p, sizeof(p), "%s", se->s_name);
+	}
 	snprintf(buf, n, "%s:%s", a, p);
 }
 
@@ -403,9 +409,6 @@ static void print_ms(unsigned int ms)
 	else
 		printf("%u.%03usec", ms / 1000, ms % 1000);
 }
-
-/* Has the kernel's struct xtcp_info the field? (an older module's is shorter) */
-#define HAS(e, f) ((e)->info_len >= offsetof(struct xtcp_info, f) + sizeof((e)->info->f))
 
 static void print_info_text(const struct entry *e)
 {
@@ -493,7 +496,7 @@ static void print_text(const struct entry *e)
 	addr_port(local, sizeof(local), r->id.idiag_src[0], r->id.idiag_sport);
 	addr_port(peer, sizeof(peer), r->id.idiag_dst[0], r->id.idiag_dport);
 	printf("%-11s %-6u %-6u %21s %21s",
-	       r->idiag_state < sizeof(state_names) / sizeof(state_names[0]) &&
+	       r->idiag_state < ARRAY_SIZE(state_names) &&
 	       state_names[r->idiag_state] ? state_names[r->idiag_state] : "UNKNOWN",
 	       r->idiag_rqueue, r->idiag_wqueue, local, peer);
 	if (opt_proc)
@@ -550,7 +553,8 @@ static void print_info_json(const struct entry *e)
 	JU("snd_buf", i->snd_buf);
 	JU("rcv_space", i->rcv_space);
 	JU("rcv_rtt", i->rcv_rtt);
-	if (HAS(e, sacked)) {
+	/* An older module's struct xtcp_info ends before these. */
+	if (e->info_len >= offsetof(struct xtcp_info, sacked) + sizeof(i->sacked)) {
 		JU("sacked", i->sacked);
 		JU("lost", i->lost);
 		JU("retrans", i->retrans);
@@ -570,7 +574,7 @@ static void print_json(const struct entry *e)
 	int n = 0;
 
 	printf("%s\n  {\"state\":\"%s\"", n_shown ? "," : "",
-	       r->idiag_state < sizeof(state_names) / sizeof(state_names[0]) &&
+	       r->idiag_state < ARRAY_SIZE(state_names) &&
 	       state_names[r->idiag_state] ? state_names[r->idiag_state] : "UNKNOWN");
 	JU("state_num", r->idiag_state);
 	JU("recv_q", r->idiag_rqueue);
@@ -598,7 +602,7 @@ static void print_json(const struct entry *e)
 		};
 
 		printf(",\"skmem\":{");
-		for (k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+		for (k = 0; k < ARRAY_SIZE(names); k++)
 			printf("%s\"%s\":%u", k ? "," : "", names[k], e->skmem[k]);
 		printf("}");
 	}
@@ -678,6 +682,17 @@ static void enter_netns(const char *name)
 	close(fd);
 }
 
+static void request_failed(int family)
+{
+	if (errno == ENOENT)
+		fprintf(stderr, "xtcp-ss: no sock_diag handler for family %d %s\n",
+			family, "(is xtcp.ko loaded?)");
+	else
+		fprintf(stderr, "xtcp-ss: the kernel refused the request: %s\n",
+			strerror(errno));
+	exit(1);
+}
+
 static void dump(unsigned int states, unsigned char ext)
 {
 	struct {
@@ -694,7 +709,10 @@ static void dump(unsigned int states, unsigned char ext)
 		.r.idiag_states = states,
 	};
 	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
-	static char buf[1 << 16] __attribute__((aligned(8)));
+	static union {
+		struct nlmsghdr h;
+		char b[1 << 16];
+	} buf;
 	int fd, bclen = compile(req.bc);
 	size_t len = NLMSG_LENGTH(sizeof(req.r));
 
@@ -710,25 +728,19 @@ static void dump(unsigned int states, unsigned char ext)
 	if (sendto(fd, &req, len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0)
 		die("send");
 	for (;;) {
-		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+		ssize_t n = recv(fd, buf.b, sizeof(buf.b), 0);
 		struct nlmsghdr *h;
 
 		if (n < 0)
 			die("recv");
-		for (h = (void *)buf; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
+		for (h = &buf.h; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
 			if (h->nlmsg_type == NLMSG_DONE)
 				goto out;
 			if (h->nlmsg_type == NLMSG_ERROR) {
 				const struct nlmsgerr *err = NLMSG_DATA(h);
 
 				errno = -err->error;
-				if (errno == ENOENT)
-					fprintf(stderr, "xtcp-ss: no sock_diag handler for family %d (is xtcp.ko loaded?)\n",
-						xtcp_family());
-				else
-					fprintf(stderr, "xtcp-ss: the kernel refused the request: %s\n",
-						strerror(errno));
-				exit(1);
+				request_failed(xtcp_family());
 			}
 			if (h->nlmsg_type == SOCK_DIAG_BY_FAMILY)
 				show(h);
@@ -748,23 +760,46 @@ int main(int argc, char **argv)
 
 	while ((c = getopt(argc, argv, "+alneimopjHN:h")) != -1) {
 		switch (c) {
-		case 'a': states = ALL_STATES; break;
-		case 'l': states = S(XTCP_LISTEN); break;
-		case 'n': opt_numeric = true; break;
-		case 'e': opt_ext = true; break;
-		case 'i': opt_info = true; break;
-		case 'm': opt_mem = true; break;
-		case 'o': opt_timer = true; break;
-		case 'p': opt_proc = true; break;
-		case 'j': opt_json = true; break;
-		case 'H': opt_noheader = true; break;
-		case 'N': enter_netns(optarg); break;
-		default: usage();
+		case 'a':
+			states = ALL_STATES;
+			break;
+		case 'l':
+			states = S(XTCP_LISTEN);
+			break;
+		case 'n':
+			opt_numeric = true;
+			break;
+		case 'e':
+			opt_ext = true;
+			break;
+		case 'i':
+			opt_info = true;
+			break;
+		case 'm':
+			opt_mem = true;
+			break;
+		case 'o':
+			opt_timer = true;
+			break;
+		case 'p':
+			opt_proc = true;
+			break;
+		case 'j':
+			opt_json = true;
+			break;
+		case 'H':
+			opt_noheader = true;
+			break;
+		case 'N':
+			enter_netns(optarg);
+			break;
+		default:
+			bad_usage();
 		}
 	}
 	states = parse_filter(argc - optind, argv + optind, states);
 	if (opt_json)
-		opt_info = opt_mem = opt_timer = opt_ext = true;
+		opt_info = true, opt_mem = true, opt_timer = true, opt_ext = true;
 	if (opt_info)
 		ext |= 1 << (INET_DIAG_INFO - 1) | 1 << (INET_DIAG_CONG - 1);
 	if (opt_mem)

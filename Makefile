@@ -57,6 +57,16 @@ $(BUILD)/%/xtcp.ko: FORCE
 	$(MAKE) -C $(call kdir_of,$*) M=$(CURDIR)/$(BUILD)/$*/src W=1 modules
 	@cp $(BUILD)/$*/src/*.ko $(BUILD)/$*/
 
+# The same for 6.1 with the tracepoints compiled out (NOTRACE): what
+# make bench measures the tracepoints' cost while off against.
+$(BUILD)/6.1-notrace/xtcp.ko: FORCE
+	@mkdir -p $(BUILD)/6.1-notrace
+	@rsync -a --delete --include='/Kbuild' --include='/module/***' \
+		--include='/uapi/***' --exclude='*' ./ $(BUILD)/6.1-notrace/src/
+	$(MAKE) -C /lib/modules/$(KVER_61)/build M=$(CURDIR)/$(BUILD)/6.1-notrace/src \
+		W=1 KCFLAGS=-DNOTRACE modules
+	@cp $(BUILD)/6.1-notrace/src/*.ko $(BUILD)/6.1-notrace/
+
 kdir_of = $(if $(filter 6.1,$(1)),/lib/modules/$(KVER_61)/build,$(if $(filter 6.12,$(1)),/lib/modules/$(KVER_612)/build,$(shell scripts/build-debug-kernel)))
 
 modules-all: $(BUILD)/6.1/xtcp.ko $(BUILD)/6.12/xtcp.ko $(BUILD)/debug/xtcp.ko
@@ -102,7 +112,7 @@ compare:
 
 bench:
 	@if [ "$$(id -u)" = 0 ]; then scripts/setup; else sudo scripts/setup; fi
-	$(MAKE) $(BUILD)/6.1/xtcp.ko tools
+	$(MAKE) $(BUILD)/6.1/xtcp.ko $(BUILD)/6.1-notrace/xtcp.ko tools
 	scripts/vm 6.1 $(BUILD)/bench scripts/guest-bench; rc=$$?; \
 		cat $(BUILD)/bench/output.txt; exit $$rc
 

@@ -595,10 +595,12 @@ TEST(fuzz_requests)
 	unsigned int seed = 20261207, i, refused = 0, k;
 	unsigned char msg[160];
 	int l = listener(7710, 4), err;
+	double start = now_s();
 
 	ASSERT_NE(NULL, d);
 	ASSERT_LE(0, l);
-	for (i = 0; i < 3000; i++) {
+	/* 3000, or what 15 s allow (the debug kernel is slow). */
+	for (i = 0; i < 3000 && now_s() < start + 15; i++) {
 		size_t len = rand_r(&seed) % sizeof(msg);
 
 		for (k = 0; k < len; k++)
@@ -624,8 +626,9 @@ TEST(fuzz_requests)
 		ASSERT_NE(-EBADF, err);
 		refused += err < 0;
 	}
-	fprintf(stderr, "# %u of 3000 refused\n", refused);
-	EXPECT_GT(refused, 100);
+	fprintf(stderr, "# %u of %u refused\n", refused, i);
+	EXPECT_GT(i, 300);
+	EXPECT_GT(refused, i / 2);
 	ASSERT_EQ(0, dump_ns("xb", 1 << XTCP_LISTEN, NULL, 0, d));
 	EXPECT_NE(NULL, find(d, XTCP_LISTEN, 7710, 0));
 	close(l);

@@ -267,4 +267,40 @@ struct xtcp_info {
 	__u64	reserved[2];
 };
 
+/*
+ * sock_diag.  xtcp answers NETLINK_SOCK_DIAG requests of type
+ * SOCK_DIAG_BY_FAMILY whose sdiag_family is the module's family
+ * (AF_XTCP unless loaded with another), in the format of
+ * <linux/inet_diag.h>:
+ *
+ * Request: struct inet_diag_req_v2.  sdiag_protocol is 0 or the IP
+ * protocol (IPPROTO_XTCP); pad is 0; idiag_states a mask of
+ * 1 << XTCP_* states (bits 1..11 only; half-open connections are
+ * XTCP_SYN_RECV).  idiag_ext asks for attributes, bit N - 1 for
+ * attribute N: INET_DIAG_MEMINFO, INET_DIAG_INFO (a struct xtcp_info),
+ * INET_DIAG_CONG (the algorithm's name), INET_DIAG_SKMEMINFO; other
+ * bits are ignored.  With NLM_F_DUMP every entry of the namespace that
+ * the states and the filter select is sent; without, the one whose
+ * id (local address and port in idiag_src/idiag_sport, remote in
+ * idiag_dst/idiag_dport; a listener has the remote ones 0) and cookie
+ * (or INET_DIAG_NOCOOKIE twice) match.  The one attribute taken is
+ * INET_DIAG_REQ_BYTECODE: a filter program, as inet_diag's, of the
+ * operations NOP, JMP, S_GE, S_LE, S_EQ, D_GE, D_LE, D_EQ, AUTO,
+ * S_COND, D_COND and DEV_COND.
+ *
+ * Errors: EINVAL for a short request, another protocol, a state bit
+ * out of range, any other attribute, or a program that fails the
+ * audit (or uses MARK_COND or CGROUP_COND); ENOENT for no such entry;
+ * ESTALE for a cookie that does not match.
+ *
+ * Reply: struct inet_diag_msg per entry.  idiag_family is the
+ * addresses' family (AF_INET); idiag_timer is TCP's code (1
+ * retransmission, 2 keepalive, 3 TIME_WAIT, 4 zero-window probe) with
+ * idiag_expires in ms; idiag_rqueue/idiag_wqueue are rcv_nxt -
+ * copied_seq and write_seq - snd_una (a listener: its accept queue and
+ * backlog).  Full sockets add INET_DIAG_SHUTDOWN and
+ * INET_DIAG_PROTOCOL; TIME_WAIT and half-open entries have no inode
+ * and no attributes.
+ */
+
 #endif /* _UAPI_LINUX_XTCP_H */

@@ -113,7 +113,7 @@ compare:
 bench:
 	@if [ "$$(id -u)" = 0 ]; then scripts/setup; else sudo scripts/setup; fi
 	$(MAKE) $(BUILD)/6.1/xtcp.ko $(BUILD)/6.1-notrace/xtcp.ko tools
-	scripts/vm 6.1 $(BUILD)/bench scripts/guest-bench; rc=$$?; \
+	XTCP_VM_TIMEOUT=3600 scripts/vm 6.1 $(BUILD)/bench scripts/guest-bench; rc=$$?; \
 		cat $(BUILD)/bench/output.txt; exit $$rc
 
 profile:

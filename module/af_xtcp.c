@@ -10,6 +10,8 @@
  */
 #include <linux/module.h>
 #include <linux/net.h>
+#include <linux/sock_diag.h>
+#include <net/protocol.h>
 
 #include "xtcp.h"
 #include "diag.h"
@@ -29,6 +31,7 @@ struct proto xtcp_proto = {
 	.obj_size	= sizeof(struct xtcp_sock),
 	/* Segments look sockets up under RCU (hash.c). */
 	.slab_flags	= SLAB_TYPESAFE_BY_RCU,
+	.init		= xtcp_sock_init,	/* the AF_INET entry's sockets */
 	.backlog_rcv	= xtcp_rcv,
 	.release_cb	= xtcp_release_cb,
 	.keepalive	= xtcp_keepalive,
@@ -73,6 +76,22 @@ static struct proto_ops xtcp_proto_ops __ro_after_init = {
 	.sendmsg	= xtcp_sendmsg,
 	.recvmsg	= xtcp_recvmsg_ops,
 	.mmap		= sock_no_mmap,
+};
+
+/*
+ * The AF_INET entry: socket(AF_INET, SOCK_STREAM, IPPROTO_XTCP), as
+ * IPPROTO_MPTCP, for programs that cannot change their family.  The
+ * same operations with AF_INET's family; inet_create() allocates the
+ * socket and calls xtcp_proto.init.  Registered after TCP's permanent
+ * entry, so protocol 0 still means TCP.  Not __ro_after_init: the
+ * list head is rewritten when neighbours come and go.
+ */
+static struct proto_ops xtcp_inet_ops __ro_after_init;
+
+static struct inet_protosw xtcp_inet_protosw = {
+	.type		= SOCK_STREAM,
+	.prot		= &xtcp_proto,
+	.ops		= &xtcp_inet_ops,
 };
 
 static int xtcp_create(struct net *net, struct socket *sock, int protocol,
@@ -124,6 +143,9 @@ static int __init xtcp_init(void)
 		return err;
 	xtcp_proto_ops.family = xtcp_family;
 	xtcp_family_ops.family = xtcp_family;
+	xtcp_inet_ops = xtcp_proto_ops;
+	xtcp_inet_ops.family = PF_INET;
+	xtcp_inet_protosw.protocol = xtcp_ipproto;
 
 	err = percpu_counter_init(&xtcp_orphans, 0, GFP_KERNEL);
 	if (err)
@@ -164,6 +186,7 @@ static int __init xtcp_init(void)
 		       "out of the kernel's range");
 		goto err_offload;
 	}
+	inet_register_protosw(&xtcp_inet_protosw);
 	err = xtcp_diag_init();
 	if (err) {
 		pr_err("cannot answer sock_diag for family %d (%d)\n",
@@ -174,6 +197,7 @@ static int __init xtcp_init(void)
 	return 0;
 
 err_family:
+	inet_unregister_protosw(&xtcp_inet_protosw);
 	sock_unregister(xtcp_family);
 err_offload:
 	xtcp_offload_exit();
@@ -210,6 +234,7 @@ err_orphans:
 static void __exit xtcp_exit(void)
 {
 	xtcp_diag_exit();
+	inet_unregister_protosw(&xtcp_inet_protosw);
 	sock_unregister(xtcp_family);
 	xtcp_offload_exit();
 	xtcp_input_exit();
@@ -228,4 +253,11 @@ module_exit(xtcp_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("xtcp: a TCP-like byte stream as socket family AF_XTCP");
+/*
+ * Loaded on first use, with the default numbers: the family, the
+ * AF_INET entry, the family's sock_diag handler.
+ */
+MODULE_ALIAS_NETPROTO(PF_XTCP);
+MODULE_ALIAS("net-pf-" __stringify(PF_INET) "-proto-" __stringify(IPPROTO_XTCP) "-type-1");
+MODULE_ALIAS_NET_PF_PROTO_TYPE(PF_NETLINK, NETLINK_SOCK_DIAG, AF_XTCP);
 MODULE_AUTHOR("The xtcp developers");

@@ -86,6 +86,27 @@ static void xtcp_sock_init_conn(struct sock *sk, const struct xtcp_cc_ops *ops)
 	xtcp_timers_init(sk);
 }
 
+/* What a new socket of either entry starts with. */
+static void xtcp_sock_setup(struct sock *sk)
+{
+	struct net *net = sock_net(sk);
+
+	sk->sk_protocol = xtcp_ipproto;
+	sk->sk_state = XTCP_CLOSE;
+	sk->sk_destruct = xtcp_sock_destruct;
+	sk->sk_write_space = xtcp_write_space;
+	sk->sk_backlog_rcv = xtcp_rcv;
+
+	inet_sk(sk)->uc_ttl = -1;
+	inet_sk(sk)->mc_ttl = 1;
+	inet_sk(sk)->pmtudisc = IP_PMTUDISC_WANT;
+
+	sk->sk_rcvbuf = READ_ONCE(xtcp_pernet(net)->rmem[1]);
+	sk->sk_sndbuf = READ_ONCE(xtcp_pernet(net)->wmem[1]);
+	xtcp_sock_init_conn(sk, READ_ONCE(xtcp_pernet(net)->cc_default));
+	xtcp_mem_sock_init(sk);
+}
+
 /**
  * xtcp_sock_alloc() - allocate and initialise an xtcp socket.
  * @net: its namespace.
@@ -104,21 +125,25 @@ struct sock *xtcp_sock_alloc(struct net *net, struct socket *sock, gfp_t gfp,
 	if (!sk)
 		return NULL;
 	sock_init_data(sock, sk);
-	sk->sk_protocol = xtcp_ipproto;
-	sk->sk_state = XTCP_CLOSE;
-	sk->sk_destruct = xtcp_sock_destruct;
-	sk->sk_write_space = xtcp_write_space;
-	sk->sk_backlog_rcv = xtcp_rcv;
-
-	inet_sk(sk)->uc_ttl = -1;
-	inet_sk(sk)->mc_ttl = 1;
-	inet_sk(sk)->pmtudisc = IP_PMTUDISC_WANT;
-
-	sk->sk_rcvbuf = READ_ONCE(xtcp_pernet(net)->rmem[1]);
-	sk->sk_sndbuf = READ_ONCE(xtcp_pernet(net)->wmem[1]);
-	xtcp_sock_init_conn(sk, READ_ONCE(xtcp_pernet(net)->cc_default));
-	xtcp_mem_sock_init(sk);
+	xtcp_sock_setup(sk);
 	return sk;
+}
+
+/**
+ * xtcp_sock_init() - proto->init, for sockets of the AF_INET entry:
+ *	inet_create() allocated the socket (family AF_INET) and set up
+ *	its inet part; make it an xtcp socket, as xtcp_sock_alloc() does
+ *	for the family's own.
+ * @sk: the new socket.
+ *
+ * Return: 0.
+ */
+int xtcp_sock_init(struct sock *sk)
+{
+	xtcp_sock_setup(sk);
+	if (sk->sk_socket)
+		xtcp_custom_sockopt(sk->sk_socket);
+	return 0;
 }
 
 /**
@@ -699,7 +724,8 @@ int xtcp_accept(struct socket *sock, struct socket *newsock, int flags)
 /**
  * xtcp_getname() - proto_ops->getname.
  * @sock: the socket.
- * @uaddr: receives a struct sockaddr_in with sin_family AF_XTCP.
+ * @uaddr: receives a struct sockaddr_in whose sin_family is the
+ *	socket's: AF_XTCP, or AF_INET for the AF_INET entry's.
  * @peer: the peer's name rather than ours.
  *
  * Return: the length of the name, or -ENOTCONN for a peer that is not
@@ -713,7 +739,7 @@ int xtcp_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
 	int err = sizeof(*sin);
 
 	lock_sock(sk);
-	sin->sin_family = xtcp_family;
+	sin->sin_family = sk->sk_family;
 	if (peer) {
 		if (!inet->inet_dport ||
 		    sk->sk_state == XTCP_CLOSE || sk->sk_state == XTCP_SYN_SENT) {

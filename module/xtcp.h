@@ -509,6 +509,7 @@ extern struct proto xtcp_proto;
 /* socket.c */
 struct sock *xtcp_sock_alloc(struct net *net, struct socket *sock, gfp_t gfp,
 			     int kern);
+int xtcp_sock_init(struct sock *sk);
 struct sock *xtcp_sock_clone(const struct sock *lsk);
 void xtcp_write_queue_purge(struct sock *sk);
 int xtcp_route(struct sock *sk);

@@ -24,20 +24,6 @@
 #include "kselftest_harness.h"
 #include "conn_util.h"
 
-/* A stream socket in @ns: AF_XTCP, or the kernel's TCP with @tcp. */
-static int sock_in(const char *ns, int tcp)
-{
-	int self = open("/proc/thread-self/ns/net", O_RDONLY), s = -1;
-
-	if (self < 0)
-		return -1;
-	if (!ns_enter(ns))
-		s = socket(tcp ? AF_INET : xtcp_af(), SOCK_STREAM, 0);
-	setns(self, CLONE_NEWNET);
-	close(self);
-	return s;
-}
-
 static int level_of(int tcp)
 {
 	return tcp ? IPPROTO_TCP : SOL_XTCP;
@@ -86,7 +72,7 @@ static void get_cc(int fd, int tcp, int len, char *out, size_t n)
 static void transcript(int tcp, unsigned short port, char *out, size_t n)
 {
 	struct sockaddr_in sin = xtcp_addr(SERVER_IP, port);
-	int s = sock_in("xa", tcp), l = sock_in("xb", tcp), c, a, one = 1;
+	int s = stream_socket_in("xa", tcp), l = stream_socket_in("xb", tcp), c, a, one = 1;
 
 	out[0] = 0;
 	if (s < 0 || l < 0) {
@@ -119,7 +105,7 @@ static void transcript(int tcp, unsigned short port, char *out, size_t n)
 		sin.sin_family = AF_INET;
 	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	set_cc(l, tcp, "reno", 4, out, n);
-	c = sock_in("xa", tcp);
+	c = stream_socket_in("xa", tcp);
 	if (c < 0 || bind(l, (struct sockaddr *)&sin, sizeof(sin)) || listen(l, 1) ||
 	    connect(c, (struct sockaddr *)&sin, sizeof(sin))) {
 		say(out, n, "no connection");

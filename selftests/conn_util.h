@@ -47,7 +47,24 @@ static inline int socket_in(const char *ns, int type_flags)
 	if (self < 0)
 		return -1;
 	if (!ns_enter(ns))
-		s = socket(xtcp_af(), SOCK_STREAM | type_flags, 0);
+		s = xtcp_stream_socket(type_flags);
+	setns(self, CLONE_NEWNET);
+	close(self);
+	return s;
+}
+
+/*
+ * A stream socket in @ns: xtcp's (through the tests' entry), or with
+ * @tcp the kernel's TCP, for comparisons.
+ */
+static inline int stream_socket_in(const char *ns, int tcp)
+{
+	int self = open("/proc/thread-self/ns/net", O_RDONLY), s = -1;
+
+	if (self < 0)
+		return -1;
+	if (!ns_enter(ns))
+		s = tcp ? socket(AF_INET, SOCK_STREAM, 0) : xtcp_stream_socket(0);
 	setns(self, CLONE_NEWNET);
 	close(self);
 	return s;

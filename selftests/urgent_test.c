@@ -29,27 +29,13 @@ static void on_sigurg(int sig)
 	__atomic_fetch_add(&sigurgs, 1, __ATOMIC_RELAXED);
 }
 
-/* A stream socket in @ns: AF_XTCP, or the kernel's TCP with @tcp. */
-static int sock_in(const char *ns, int tcp)
-{
-	int self = open("/proc/thread-self/ns/net", O_RDONLY), s = -1;
-
-	if (self < 0)
-		return -1;
-	if (!ns_enter(ns))
-		s = socket(tcp ? AF_INET : xtcp_af(), SOCK_STREAM, 0);
-	setns(self, CLONE_NEWNET);
-	close(self);
-	return s;
-}
-
 /* A connected pair, xa to xb; the server side nonblocking, SIGURG ours. */
 static int urg_pair(int tcp, unsigned short port, int *cli, int *srv)
 {
 	struct sockaddr_in sin = xtcp_addr(SERVER_IP, port);
-	int l = sock_in("xb", tcp), one = 1, rcvbuf = 2 << 20;
+	int l = stream_socket_in("xb", tcp), one = 1, rcvbuf = 2 << 20;
 
-	*cli = sock_in("xa", tcp);
+	*cli = stream_socket_in("xa", tcp);
 	if (l < 0 || *cli < 0)
 		return -1;
 	if (tcp)

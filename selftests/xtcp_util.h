@@ -10,23 +10,74 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "../uapi/linux/xtcp.h"
 
-/* The family the loaded module registered (module parameter). */
+/* A module parameter as an int, or @def. */
+static inline int xtcp_param_int(const char *name, int def)
+{
+	char path[128];
+	FILE *f;
+	int v = def;
+
+	snprintf(path, sizeof(path), "/sys/module/xtcp/parameters/%s", name);
+	f = fopen(path, "r");
+	if (f) {
+		if (fscanf(f, "%d", &v) != 1)
+			v = def;
+		fclose(f);
+	}
+	return v;
+}
+
+/*
+ * Which entry the tests open sockets through: the family (default), or
+ * with XTCP_TEST_ENTRY=inet the AF_INET entry, socket(AF_INET,
+ * SOCK_STREAM, IPPROTO_XTCP).  Names then come back as AF_INET.
+ */
+static inline int xtcp_entry_inet(void)
+{
+	const char *e = getenv("XTCP_TEST_ENTRY");
+
+	return e && !strcmp(e, "inet");
+}
+
+/* The family of the tests' sockets and addresses. */
 static inline int xtcp_af(void)
 {
 	static int af;
-	FILE *f;
 
-	if (af)
-		return af;
-	f = fopen("/sys/module/xtcp/parameters/family", "r");
-	if (!f || fscanf(f, "%d", &af) != 1)
-		af = AF_XTCP;
-	if (f)
-		fclose(f);
+	if (!af)
+		af = xtcp_entry_inet() ? AF_INET : xtcp_param_int("family", AF_XTCP);
 	return af;
+}
+
+/* The protocol argument of socket() for that entry. */
+static inline int xtcp_sock_proto(void)
+{
+	return xtcp_entry_inet() ? xtcp_param_int("ipproto", IPPROTO_XTCP) : 0;
+}
+
+/*
+ * An xtcp stream socket through the chosen entry.  It must be xtcp's
+ * (SO_PROTOCOL): a test never runs on TCP by mistake.
+ */
+static inline int xtcp_stream_socket(int type_flags)
+{
+	int s = socket(xtcp_af(), SOCK_STREAM | type_flags, xtcp_sock_proto());
+	int proto = 0;
+	socklen_t len = sizeof(proto);
+
+	if (s < 0)
+		return s;
+	if (getsockopt(s, SOL_SOCKET, SO_PROTOCOL, &proto, &len) ||
+	    proto != xtcp_param_int("ipproto", IPPROTO_XTCP)) {
+		close(s);
+		errno = EPROTONOSUPPORT;
+		return -1;
+	}
+	return s;
 }
 
 static inline struct sockaddr_in xtcp_addr(const char *ip, unsigned short port)
@@ -41,7 +92,7 @@ static inline struct sockaddr_in xtcp_addr(const char *ip, unsigned short port)
 
 static inline int xtcp_socket(void)
 {
-	return socket(xtcp_af(), SOCK_STREAM, 0);
+	return xtcp_stream_socket(0);
 }
 
 /* Bind @fd to ip:port; returns 0 or -errno. */

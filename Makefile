@@ -11,6 +11,7 @@
 #                        round after round for DURATION seconds (default
 #                        one round); XTCP_SOAK_KERNEL=6.12|debug
 #   make bench           xtcp against the kernel's TCP, in one VM boot
+#                        (ONLY=tcp|tracepoints|scale: one part)
 #   make compare         xtcp against the kernel's TCP through netem:
 #                        transfer times and ratios per impairment
 #                        (PAIRS=n, BYTES=n each way, CASES=regex of
@@ -113,7 +114,8 @@ compare:
 bench:
 	@if [ "$$(id -u)" = 0 ]; then scripts/setup; else sudo scripts/setup; fi
 	$(MAKE) $(BUILD)/6.1/xtcp.ko $(BUILD)/6.1-notrace/xtcp.ko tools
-	XTCP_VM_TIMEOUT=3600 scripts/vm 6.1 $(BUILD)/bench scripts/guest-bench; rc=$$?; \
+	XTCP_VM_TIMEOUT=3600 scripts/vm 6.1 $(BUILD)/bench env XTCP_BENCH_ONLY=$(ONLY) \
+		scripts/guest-bench; rc=$$?; \
 		cat $(BUILD)/bench/output.txt; exit $$rc
 
 profile:

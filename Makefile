@@ -50,10 +50,13 @@ module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
 # One build tree per kernel: Kbuild builds in the source directory, so
-# each kernel gets a copy of the sources under build/<name>/.
+# each kernel gets a copy of the sources under build/<name>/.  The copy
+# keeps Kbuild's objects and .cmd files, so a rebuild is incremental.
+RSYNC_KEEP := --filter='P *.o' --filter='P .*.cmd' --filter='P *.mod' \
+	      --filter='P *.mod.c' --filter='P *.ko'
 $(BUILD)/%/xtcp.ko: FORCE
 	@mkdir -p $(BUILD)/$*
-	@rsync -a --delete --include='/Kbuild' --include='/module/***' \
+	@rsync -a --delete $(RSYNC_KEEP) --include='/Kbuild' --include='/module/***' \
 		--include='/uapi/***' --exclude='*' ./ $(BUILD)/$*/src/
 	$(MAKE) -C $(call kdir_of,$*) M=$(CURDIR)/$(BUILD)/$*/src W=1 modules
 	@cp $(BUILD)/$*/src/*.ko $(BUILD)/$*/
@@ -62,7 +65,7 @@ $(BUILD)/%/xtcp.ko: FORCE
 # make bench measures the tracepoints' cost while off against.
 $(BUILD)/6.1-notrace/xtcp.ko: FORCE
 	@mkdir -p $(BUILD)/6.1-notrace
-	@rsync -a --delete --include='/Kbuild' --include='/module/***' \
+	@rsync -a --delete $(RSYNC_KEEP) --include='/Kbuild' --include='/module/***' \
 		--include='/uapi/***' --exclude='*' ./ $(BUILD)/6.1-notrace/src/
 	$(MAKE) -C /lib/modules/$(KVER_61)/build M=$(CURDIR)/$(BUILD)/6.1-notrace/src \
 		W=1 KCFLAGS=-DNOTRACE modules

@@ -3,13 +3,16 @@
  * xtcp-pkt: a scripted packet-level tester for xtcp, in the spirit of
  * packetdrill, written for xtcp.
  *
- *   xtcp-pkt [-s SCALE] [-v] SCRIPT...
+ *   xtcp-pkt [-s SCALE] [-j JOBS] [-v] SCRIPT...
  *
  * Each script runs in a child in a fresh network namespace with a tun
  * device, xtun0: the module's outbound segments are read from the tun
  * fd, inbound ones written to it.  Local address 192.0.2.1, remote
- * (the script's side) 192.0.2.2.  Output is KTAP, one test per script;
- * the exit status is non-zero if any failed.
+ * (the script's side) 192.0.2.2.  Output is KTAP, one test per script,
+ * in the order given; the exit status is non-zero if any failed.  With
+ * -j, up to JOBS scripts run at once (each in its own namespace), but a
+ * script with "!alone" (it uses something global: the trace buffer)
+ * runs with no other.
  *
  * A script is a list of timed lines ("#" starts a comment):
  *
@@ -19,7 +22,7 @@
  *   TIME CALL ARGS... = RESULT
  *   [TIME] `shell command`   (no TIME: right after the previous line;
  *                             $XTCP_PKT_DIR is the script's directory)
- *   !skip REASON | !tolerance SECONDS
+ *   !skip REASON | !tolerance SECONDS | !alone
  *
  * TIME is seconds from the start, "+S" after the previous line, or "*"
  * (outbound only: any time).  FLAGS are letters S F R P U, E (ECE), W
@@ -76,6 +79,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -1185,6 +1189,8 @@ static int load(const char *path, struct line *lines, int *n, char *skip, size_t
 			*tol_abs = atof(p + 10);
 			continue;
 		}
+		if (!strncmp(p, "!alone", 6))
+			continue;	/* for the parent: see script_alone() */
 		if (*n >= MAX_LINES)
 			break;
 		l = &lines[(*n)++];
@@ -1282,64 +1288,135 @@ static int run_script(const char *path)
 	return failed ? 1 : 0;
 }
 
+/* One script's run: its child, and its output kept until its turn. */
+struct job {
+	pid_t pid;
+	FILE *out;
+	int status;
+	bool alone;
+	bool done;
+};
+
+static bool script_alone(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[1024];
+	bool alone = false;
+
+	while (f && !alone && fgets(line, sizeof(line), f))
+		alone = !strncmp(line + strspn(line, " \t"), "!alone", 6);
+	if (f)
+		fclose(f);
+	return alone;
+}
+
+static int start_job(struct job *j, const char *path)
+{
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+
+	j->out = tmpfile();
+	if (!j->out)
+		return -1;
+	fflush(stdout);
+	j->pid = fork();
+	if (j->pid < 0)
+		return -1;
+	if (!j->pid) {
+		dup2(fileno(j->out), STDOUT_FILENO);
+		snprintf(script_name, sizeof(script_name), "%s", base);
+		/* Shell commands find the script's helpers here. */
+		setenv("XTCP_PKT_DIR", base == path ? "." : dirname(strdup(path)), 1);
+		exit(run_script(path));
+	}
+	return 0;
+}
+
+/* Print job @i's output and its KTAP line; return 1 if it failed. */
+static int report_job(struct job *j, int i, const char *path)
+{
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	char line[1024], reason[1024] = "";
+	int status = j->status;
+
+	rewind(j->out);
+	while (fgets(line, sizeof(line), j->out)) {
+		if (!strncmp(line, "SKIP ", 5))
+			snprintf(reason, sizeof(reason), "%s", line + 5);
+		else
+			fputs(line, stdout);
+	}
+	fclose(j->out);
+	reason[strcspn(reason, "\n")] = 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 77) {
+		printf("ok %d %s # SKIP %s\n", i, base, reason);
+	} else if (WIFEXITED(status) && !WEXITSTATUS(status)) {
+		printf("ok %d %s\n", i, base);
+	} else {
+		printf("not ok %d %s\n", i, base);
+		return 1;
+	}
+	fflush(stdout);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	int opt, i, nfail = 0;
+	int opt, nfail = 0, jobs = 1, next, shown, running = 0, n, i;
+	bool alone_running = false;
+	struct job *job;
 
-	while ((opt = getopt(argc, argv, "s:v")) != -1) {
+	while ((opt = getopt(argc, argv, "s:j:v")) != -1) {
 		if (opt == 's')
 			scale = atof(optarg);
+		else if (opt == 'j')
+			jobs = atoi(optarg);
 		else if (opt == 'v')
 			verbose = 1;
 		else
 			return 2;
 	}
+	if (jobs < 1)
+		return 2;
 	signal(SIGPIPE, SIG_IGN);
 	family = xtcp_param("family", AF_XTCP);
 	ipproto = xtcp_param("ipproto", IPPROTO_XTCP);
-	printf("TAP version 13\n1..%d\n", argc - optind);
+	n = argc - optind;
+	job = calloc(n + 1, sizeof(*job));
+	if (!job)
+		return 2;
+	printf("TAP version 13\n1..%d\n", n);
 	fflush(stdout);
-	for (i = optind; i < argc; i++) {
-		const char *base = strrchr(argv[i], '/') ? strrchr(argv[i], '/') + 1 : argv[i];
-		int status = 0, pipefd[2];
-		char reason[1024] = "";
+	for (next = 0; next < n; next++)
+		job[next].alone = script_alone(argv[optind + next]);
+	for (next = 0, shown = 0; shown < n;) {
+		int status;
 		pid_t pid;
 
-		if (pipe(pipefd))
+		while (next < n && running < jobs && !alone_running &&
+		       !(job[next].alone && running)) {
+			if (start_job(&job[next], argv[optind + next]))
+				return 2;
+			alone_running = job[next].alone;
+			running++;
+			next++;
+		}
+		pid = waitpid(-1, &status, 0);
+		if (pid < 0)
 			return 2;
-		pid = fork();
-		if (!pid) {
-			close(pipefd[0]);
-			dup2(pipefd[1], STDOUT_FILENO);
-			snprintf(script_name, sizeof(script_name), "%s", base);
-			/* Shell commands find the script's helpers here. */
-			setenv("XTCP_PKT_DIR", base == argv[i] ? "." : dirname(strdup(argv[i])), 1);
-			exit(run_script(argv[i]));
+		for (i = shown; i < next; i++) {
+			if (job[i].pid != pid || job[i].done)
+				continue;
+			job[i].done = true;
+			job[i].status = status;
+			if (job[i].alone)
+				alone_running = false;
+			running--;
 		}
-		close(pipefd[1]);
-		{
-			FILE *f = fdopen(pipefd[0], "r");
-			char line[1024];
-
-			while (fgets(line, sizeof(line), f)) {
-				if (!strncmp(line, "SKIP ", 5))
-					snprintf(reason, sizeof(reason), "%s", line + 5);
-				else
-					fputs(line, stdout);
-			}
-			fclose(f);
+		while (shown < next && job[shown].done) {
+			nfail += report_job(&job[shown], shown + 1, argv[optind + shown]);
+			shown++;
 		}
-		waitpid(pid, &status, 0);
-		reason[strcspn(reason, "\n")] = 0;
-		if (WIFEXITED(status) && WEXITSTATUS(status) == 77) {
-			printf("ok %d %s # SKIP %s\n", i - optind + 1, base, reason);
-		} else if (WIFEXITED(status) && !WEXITSTATUS(status)) {
-			printf("ok %d %s\n", i - optind + 1, base);
-		} else {
-			printf("not ok %d %s\n", i - optind + 1, base);
-			nfail++;
-		}
-		fflush(stdout);
 	}
+	free(job);
 	return nfail ? 1 : 0;
 }

@@ -966,8 +966,8 @@ __poll_t xtcp_poll(struct file *file, struct socket *sock, poll_table *wait)
 }
 
 /**
- * xtcp_ioctl() - proto_ops->ioctl: SIOCINQ, SIOCOUTQ and SIOCATMARK,
- *	as TCP.
+ * xtcp_ioctl() - proto_ops->ioctl: SIOCINQ, SIOCOUTQ, SIOCOUTQNSD and
+ *	SIOCATMARK, as TCP.
  * @sock: the socket.
  * @cmd: the request.
  * @arg: user pointer to an int.
@@ -983,6 +983,7 @@ int xtcp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 	switch (cmd) {
 	case SIOCINQ:
 	case SIOCOUTQ:
+	case SIOCOUTQNSD:
 		if (sk->sk_state == XTCP_LISTEN)
 			return -EINVAL;
 		lock_sock(sk);
@@ -992,8 +993,11 @@ int xtcp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 			answ = xtcp_inq(sk);
 		else if (sk->sk_state == XTCP_SYN_SENT || sk->sk_state == XTCP_SYN_RECV)
 			answ = 0;	/* the SYN is no data, as in TCP */
-		else
+		else if (cmd == SIOCOUTQ)
 			answ = xs->write_seq - xs->snd_una - (xs->fin_queued ? 1 : 0);
+		else	/* queued and never sent; a FIN not yet sent is no data */
+			answ = xs->write_seq - xs->snd_nxt -
+			       (xs->fin_queued && !xtcp_seq_after(xs->snd_nxt, xs->fin_seq));
 		release_sock(sk);
 		if (answ < 0)
 			answ = 0;

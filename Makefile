@@ -22,7 +22,8 @@
 #                        kernel (default: 1,000,000 segments + 300 s of
 #                        syscalls); XTCP_FUZZ_KERNEL=6.1|6.12
 #   make modules-all     xtcp.ko for 6.1, 6.12 and the debug kernel
-#   make selftests tools userspace programs
+#   make selftests tools userspace programs (tools: xtcpize and its
+#                        preload library among them)
 #
 # KDIR defaults to the running kernel's build dir when it exists, else
 # the installed Debian 6.1 headers.
@@ -40,7 +41,7 @@ SELFTESTS := $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(wildcard selftests/
 TOOLS := $(BUILD)/tools/xtcpcat $(BUILD)/tools/xtcp-xfer $(BUILD)/tools/xtcp-bench \
 	 $(BUILD)/tools/xtcp-fuzz $(BUILD)/tools/xtcp-sysfuzz $(BUILD)/tools/xtcp-synflood \
 	 $(BUILD)/tools/xtcp-scale $(BUILD)/tools/xtcp-pkt $(BUILD)/tools/xtcp-trace $(BUILD)/tools/xtcp-stat \
-	 $(BUILD)/tools/xtcp-ss
+	 $(BUILD)/tools/xtcp-ss $(BUILD)/tools/xtcpize $(BUILD)/tools/libxtcpize.so
 
 .PHONY: all module clean modules-all lint check run selftests tools soak bench fuzz profile compare
 
@@ -84,6 +85,12 @@ tools: $(TOOLS)
 $(BUILD)/tools/%: tools/%.c tools/xtcp_param.h tools/xtcp_tun.h tools/xtcp_check.h uapi/linux/xtcp.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_USER) -o $@ $< -lpthread -lcrypto -lm
+
+# xtcpize's preload library (tools/xtcpize_preload.c), found by the
+# launcher beside itself.
+$(BUILD)/tools/libxtcpize.so: tools/xtcpize_preload.c tools/xtcp_param.h uapi/linux/xtcp.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_USER) -fPIC -shared -o $@ $< -ldl
 
 lint:
 	scripts/lint

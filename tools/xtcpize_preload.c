@@ -78,7 +78,7 @@ static int (*real_dup3)(int, int, int);
 static int (*real_fcntl)(int, int, ...);
 static int (*real_fcntl64)(int, int, ...);
 
-static void __attribute__((constructor)) xtcpize_init(void)
+static void resolve(void)
 {
 	const char *v = getenv("XTCPIZE_VERBOSE");
 
@@ -100,6 +100,22 @@ static void __attribute__((constructor)) xtcpize_init(void)
 		real_fcntl64 = real_fcntl;
 	ipproto = xtcp_param("ipproto", IPPROTO_XTCP);
 	verbose = v && *v && strcmp(v, "0");
+}
+
+/*
+ * Before any wrapper runs: another library's constructor may call one
+ * (libcap-ng's closes descriptors) before ours has run.
+ */
+static void ready(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, resolve);
+}
+
+static void __attribute__((constructor)) xtcpize_init(void)
+{
+	ready();
 }
 
 static void say(const char *fmt, ...)
@@ -155,6 +171,7 @@ int socket(int domain, int type, int protocol)
 	static bool told;
 	int fd;
 
+	ready();
 	if ((domain != AF_INET && domain != AF_INET6) ||
 	    (type & 0xf) != SOCK_STREAM ||
 	    (protocol != 0 && protocol != IPPROTO_TCP)) {
@@ -249,6 +266,7 @@ int bind(int fd, const struct sockaddr *addr, socklen_t len)
 	const struct sockaddr_in6 *in6 = (const void *)addr;
 	struct sockaddr_in in;
 
+	ready();
 	if (kind_of(fd) != K_INET6)
 		return real_bind(fd, addr, len);
 	if (len < sizeof(*in6) || in6->sin6_family != AF_INET6) {
@@ -273,6 +291,7 @@ int connect(int fd, const struct sockaddr *addr, socklen_t len)
 	const struct sockaddr_in6 *in6 = (const void *)addr;
 	struct sockaddr_in in;
 
+	ready();
 	if (kind_of(fd) != K_INET6)
 		return real_connect(fd, addr, len);
 	if (len < sizeof(sa_family_t)) {
@@ -316,9 +335,11 @@ int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
 {
 	struct sockaddr_in in;
 	socklen_t n = sizeof(in);
-	enum kind k = kind_of(fd);
+	enum kind k;
 	int c;
 
+	ready();
+	k = kind_of(fd);
 	if (k != K_INET && k != K_INET6)
 		return real_accept4(fd, addr, len, flags);
 	c = real_accept4(fd, (struct sockaddr *)&in, &n, flags);
@@ -332,6 +353,7 @@ int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
 
 int accept(int fd, struct sockaddr *addr, socklen_t *len)
 {
+	ready();
 	return accept4(fd, addr, len, 0);
 }
 
@@ -365,11 +387,13 @@ static int name(int (*call)(int, struct sockaddr *, socklen_t *), int fd,
 
 int getsockname(int fd, struct sockaddr *addr, socklen_t *len)
 {
+	ready();
 	return name(real_getsockname, fd, addr, len);
 }
 
 int getpeername(int fd, struct sockaddr *addr, socklen_t *len)
 {
+	ready();
 	return name(real_getpeername, fd, addr, len);
 }
 
@@ -471,8 +495,10 @@ static int tcp_info(int fd, void *val, socklen_t *len)
 
 int setsockopt(int fd, int level, int opt, const void *val, socklen_t len)
 {
-	enum kind k = kind_of(fd);
+	enum kind k;
 
+	ready();
+	k = kind_of(fd);
 	if (k == K_NONE)
 		return real_setsockopt(fd, level, opt, val, len);
 	if (level == IPPROTO_IPV6 && k != K_INET) {
@@ -501,8 +527,10 @@ int setsockopt(int fd, int level, int opt, const void *val, socklen_t len)
 
 int getsockopt(int fd, int level, int opt, void *val, socklen_t *len)
 {
-	enum kind k = kind_of(fd);
+	enum kind k;
 
+	ready();
+	k = kind_of(fd);
 	if (k == K_NONE)
 		return real_getsockopt(fd, level, opt, val, len);
 	if ((level == IPPROTO_IPV6 && k != K_INET) ||
@@ -543,14 +571,17 @@ int getsockopt(int fd, int level, int opt, void *val, socklen_t *len)
 
 int close(int fd)
 {
+	ready();
 	set_kind(fd, K_NONE);
 	return real_close(fd);
 }
 
 int dup(int fd)
 {
-	int n = real_dup(fd);
+	int n;
 
+	ready();
+	n = real_dup(fd);
 	if (n >= 0)
 		copy_kind(fd, n);
 	return n;
@@ -558,8 +589,10 @@ int dup(int fd)
 
 int dup2(int fd, int to)
 {
-	int n = real_dup2(fd, to);
+	int n;
 
+	ready();
+	n = real_dup2(fd, to);
 	if (n >= 0 && n != fd)
 		copy_kind(fd, n);
 	return n;
@@ -567,8 +600,10 @@ int dup2(int fd, int to)
 
 int dup3(int fd, int to, int flags)
 {
-	int n = real_dup3(fd, to, flags);
+	int n;
 
+	ready();
+	n = real_dup3(fd, to, flags);
 	if (n >= 0)
 		copy_kind(fd, n);
 	return n;
@@ -589,6 +624,7 @@ int fcntl(int fd, int cmd, ...)
 	unsigned long arg;
 	va_list ap;
 
+	ready();
 	va_start(ap, cmd);
 	arg = va_arg(ap, unsigned long);
 	va_end(ap);
@@ -600,6 +636,7 @@ int fcntl64(int fd, int cmd, ...)
 	unsigned long arg;
 	va_list ap;
 
+	ready();
 	va_start(ap, cmd);
 	arg = va_arg(ap, unsigned long);
 	va_end(ap);

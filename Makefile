@@ -43,7 +43,8 @@ TOOLS := $(BUILD)/tools/xtcpcat $(BUILD)/tools/xtcp-xfer $(BUILD)/tools/xtcp-ben
 	 $(BUILD)/tools/xtcp-scale $(BUILD)/tools/xtcp-pkt $(BUILD)/tools/xtcp-trace $(BUILD)/tools/xtcp-stat \
 	 $(BUILD)/tools/xtcp-ss $(BUILD)/tools/xtcpize $(BUILD)/tools/libxtcpize.so
 
-.PHONY: all module clean modules-all lint check run selftests tools soak bench fuzz profile compare
+.PHONY: all module clean modules-all lint check run selftests tools soak bench fuzz profile compare \
+	install install-module install-user uninstall dkms-install dkms-uninstall dkms-test
 
 all: module
 
@@ -57,7 +58,7 @@ RSYNC_KEEP := --filter='P *.o' --filter='P .*.cmd' --filter='P *.mod' \
 	      --filter='P *.mod.c' --filter='P *.ko'
 $(BUILD)/%/xtcp.ko: FORCE
 	@mkdir -p $(BUILD)/$*
-	@rsync -a --delete $(RSYNC_KEEP) --include='/Kbuild' --include='/module/***' \
+	@rsync -a --delete $(RSYNC_KEEP) --include='/Kbuild' --include='/dkms.conf' --include='/module/***' \
 		--include='/uapi/***' --exclude='*' ./ $(BUILD)/$*/src/
 	$(MAKE) -C $(call kdir_of,$*) M=$(CURDIR)/$(BUILD)/$*/src W=1 modules
 	@cp $(BUILD)/$*/src/*.ko $(BUILD)/$*/
@@ -66,13 +67,14 @@ $(BUILD)/%/xtcp.ko: FORCE
 # make bench measures the tracepoints' cost while off against.
 $(BUILD)/6.1-notrace/xtcp.ko: FORCE
 	@mkdir -p $(BUILD)/6.1-notrace
-	@rsync -a --delete $(RSYNC_KEEP) --include='/Kbuild' --include='/module/***' \
+	@rsync -a --delete $(RSYNC_KEEP) --include='/Kbuild' --include='/dkms.conf' --include='/module/***' \
 		--include='/uapi/***' --exclude='*' ./ $(BUILD)/6.1-notrace/src/
 	$(MAKE) -C /lib/modules/$(KVER_61)/build M=$(CURDIR)/$(BUILD)/6.1-notrace/src \
 		W=1 KCFLAGS=-DNOTRACE modules
 	@cp $(BUILD)/6.1-notrace/src/*.ko $(BUILD)/6.1-notrace/
 
-kdir_of = $(if $(filter 6.1,$(1)),/lib/modules/$(KVER_61)/build,$(if $(filter 6.12,$(1)),/lib/modules/$(KVER_612)/build,$(shell scripts/build-debug-kernel)))
+# 6.1, 6.12, debug, or a kernel release (make install KVER=...).
+kdir_of = $(if $(filter 6.1,$(1)),/lib/modules/$(KVER_61)/build,$(if $(filter 6.12,$(1)),/lib/modules/$(KVER_612)/build,$(if $(filter debug,$(1)),$(shell scripts/build-debug-kernel),/lib/modules/$(1)/build)))
 
 modules-all: $(BUILD)/6.1/xtcp.ko $(BUILD)/6.12/xtcp.ko $(BUILD)/debug/xtcp.ko
 
@@ -91,6 +93,61 @@ $(BUILD)/tools/%: tools/%.c tools/xtcp_param.h tools/xtcp_tun.h tools/xtcp_check
 $(BUILD)/tools/libxtcpize.so: tools/xtcpize_preload.c tools/xtcp_param.h uapi/linux/xtcp.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_USER) -fPIC -shared -o $@ $< -ldl
+
+# Installing (Documentation/install.rst).  make install builds xtcp.ko
+# for KVER (default: the running kernel) and installs it into the
+# kernel's updates/ tree with depmod, so that the first socket() loads
+# it; the uapi header, the tools, xtcpize's library, the man pages and
+# the Wireshark dissector go under DESTDIR/PREFIX.  XTCP_KO installs a
+# module built already instead.  make dkms-install hands the module to
+# DKMS (rebuilt for each kernel) and installs the rest the same way.
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+KVER ?= $(shell uname -r)
+PREFIX ?= /usr/local
+INSTALL_TOOLS := xtcpcat xtcpize xtcp-ss xtcp-stat xtcp-trace xtcp-pkt xtcp-bench
+XTCP_KO ?=
+
+install: install-module install-user
+install-module: $(if $(XTCP_KO),,$(BUILD)/$(KVER)/xtcp.ko)
+	install -D -m 644 $(or $(XTCP_KO),$(BUILD)/$(KVER)/xtcp.ko) \
+		$(DESTDIR)/lib/modules/$(KVER)/updates/xtcp.ko
+	$(if $(DESTDIR),,depmod -a $(KVER))
+install-user: $(addprefix $(BUILD)/tools/,$(INSTALL_TOOLS) libxtcpize.so)
+	install -D -m 644 uapi/linux/xtcp.h $(DESTDIR)/usr/include/linux/xtcp.h
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/xtcp \
+		$(DESTDIR)$(PREFIX)/share/xtcp
+	install -m 755 $(addprefix $(BUILD)/tools/,$(INSTALL_TOOLS)) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(BUILD)/tools/libxtcpize.so $(DESTDIR)$(PREFIX)/lib/xtcp/
+	install -m 644 tools/xtcp.lua $(DESTDIR)$(PREFIX)/share/xtcp/
+	for m in man/*.[1-8]; do \
+		install -D -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$${m##*.}/$${m##*/} || exit 1; \
+	done
+uninstall:
+	rm -f $(DESTDIR)/lib/modules/$(KVER)/updates/xtcp.ko
+	$(if $(DESTDIR),,depmod -a $(KVER))
+	rm -f $(DESTDIR)/usr/include/linux/xtcp.h \
+		$(addprefix $(DESTDIR)$(PREFIX)/bin/,$(INSTALL_TOOLS)) \
+		$(addprefix $(DESTDIR)$(PREFIX)/share/man/,$(foreach m,$(wildcard man/*.[1-8]),man$(subst .,,$(suffix $(m)))/$(notdir $(m))))
+	rm -rf $(DESTDIR)$(PREFIX)/lib/xtcp $(DESTDIR)$(PREFIX)/share/xtcp
+
+DKMS_SRC := /usr/src/xtcp-$(VERSION)
+dkms-install: install-user
+	rm -rf $(DKMS_SRC)
+	install -d $(DKMS_SRC)
+	cp -r Kbuild dkms.conf module uapi $(DKMS_SRC)/
+	dkms add xtcp/$(VERSION)
+	dkms build xtcp/$(VERSION) -k $(KVER)
+	dkms install xtcp/$(VERSION) -k $(KVER)
+dkms-uninstall: uninstall
+	-dkms remove xtcp/$(VERSION) --all
+	rm -rf $(DKMS_SRC)
+
+# DKMS in a 6.12 guest (scripts/guest-install with XTCP_DKMS=1).
+dkms-test:
+	@if [ "$$(id -u)" = 0 ]; then scripts/setup; else sudo scripts/setup; fi
+	$(MAKE) $(BUILD)/6.12/xtcp.ko tools
+	XTCP_VM_TIMEOUT=2400 scripts/vm 6.12 $(BUILD)/dkms-test env XTCP_DKMS=1 \
+		scripts/guest-install-run; rc=$$?; cat $(BUILD)/dkms-test/output.txt; exit $$rc
 
 lint:
 	scripts/lint

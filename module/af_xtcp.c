@@ -253,6 +253,7 @@ module_exit(xtcp_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("xtcp: a TCP-like byte stream as socket family AF_XTCP");
+MODULE_VERSION(XTCP_VERSION);
 /*
  * Loaded on first use, with the default numbers: the family, the
  * AF_INET entry, the family's sock_diag handler.

@@ -35,13 +35,15 @@ static int find_lib(char *out, size_t len)
 	static const char *const where[] = { "%s/libxtcpize.so", "%s/../lib/xtcp/libxtcpize.so" };
 	char self[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	const char *dir;
 	size_t i;
 
 	if (n <= 0)
 		return -1;
 	self[n] = 0;
+	dir = dirname(self);	/* once: it cuts self in place */
 	for (i = 0; i < ARRAY_SIZE(where); i++) {
-		snprintf(out, len, where[i], dirname(self));
+		snprintf(out, len, where[i], dir);
 		if (!access(out, R_OK))
 			return 0;
 	}
@@ -73,7 +75,8 @@ int main(int argc, char **argv)
 	}
 	close(fd);
 	if (find_lib(lib, sizeof(lib))) {
-		fprintf(stderr, "xtcpize: libxtcpize.so not found beside %s\n", argv[0]);
+		fprintf(stderr, "xtcpize: libxtcpize.so not found beside %s or in ../lib/xtcp/\n",
+			argv[0]);
 		return 1;
 	}
 	if (old && *old)

@@ -11,7 +11,7 @@
 #                        round after round for DURATION seconds (default
 #                        one round); XTCP_SOAK_KERNEL=6.12|debug
 #   make bench           xtcp against the kernel's TCP, in one VM boot
-#                        (ONLY=tcp|tracepoints|scale: one part)
+#                        (ONLY=tcp|iperf3|tracepoints|scale: one part)
 #   make compare         xtcp against the kernel's TCP through netem:
 #                        transfer times and ratios per impairment
 #                        (PAIRS=n, BYTES=n each way, CASES=regex of

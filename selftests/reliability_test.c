@@ -312,10 +312,12 @@ TEST_F_TIMEOUT(net, notsent_lowat_bounds_unsent_bytes, 300)
 TEST_F_TIMEOUT(net, info_and_window_scaling, 300)
 {
 	/* Counters of the shared namespaces: this test's share is the change. */
-	static const char *const ns[] = { "xa", "xa", "xa", "xb", "xb", "xb", "xb" };
+	static const char *const ns[] = {
+		"xa", "xa", "xa", "xb", "xb", "xb", "xb", "xa", "xa",
+	};
 	static const char *const name[] = {
 		"FastRetransmits", "Timeouts", "DSACKRecv", "RcvQDrops",
-		"OfoDrops", "BacklogDrops", "PruneCalled",
+		"OfoDrops", "BacklogDrops", "PruneCalled", "DSACKUndo", "FullUndo",
 	};
 	long d[ARRAY_SIZE(name)];
 	struct xtcp_info a, b;
@@ -348,22 +350,29 @@ TEST_F_TIMEOUT(net, info_and_window_scaling, 300)
 	EXPECT_GT(a.segs_out, sized(4 << 20) / 65536);
 	EXPECT_GT(a.srtt, 0);
 	EXPECT_GE(a.rto, 200000);		/* the RFC 6298 floor, 200 ms */
-	/*
-	 * No loss on this link: the window only grew.  (The debug kernel
-	 * can stall past a 200 ms RTO under emulation, and a timeout
-	 * restarts the window from one segment: not checked there.)
-	 */
-	if (!debug_kernel()) {
-		EXPECT_GE(a.snd_cwnd, 10);
-		EXPECT_EQ(0, a.total_retrans);
-	}
 	for (i = 0; i < ARRAY_SIZE(name); i++)
 		d[i] += ns_counter(ns[i], name[i]);
 	/* drops: receive queue / out-of-order / backlog; timeouts as "rto". */
 	if (a.total_retrans)
-		TH_LOG("retrans %llu: fast %ld rto %ld dsack %ld drops %ld/%ld/%ld prune %ld",
+		TH_LOG("retrans %llu: fast %ld rto %ld dsack %ld drops %ld/%ld/%ld prune %ld undo %ld/%ld",
 		       (unsigned long long)a.total_retrans, d[0], d[1], d[2], d[3], d[4],
-		       d[5], d[6]);
+		       d[5], d[6], d[7], d[8]);
+	/*
+	 * No loss on this link: the window only grew.  veth may reorder
+	 * (the sender transmits from both CPUs): a recovery it sets off is
+	 * spurious, proven so by D-SACKs and undone, with no timeout.
+	 * (The debug kernel can stall past a 200 ms RTO under emulation,
+	 * and a timeout restarts the window from one segment: not checked
+	 * there.)
+	 */
+	if (!debug_kernel()) {
+		EXPECT_GE(a.snd_cwnd, 10);
+		if (a.total_retrans) {
+			EXPECT_EQ(0, d[1]);
+			EXPECT_GT(d[2], 0);
+			EXPECT_GE(d[7] + d[8], d[0]);
+		}
+	}
 	EXPECT_EQ(XTCP_CA_OPEN, a.ca_state);
 	EXPECT_EQ(0, a.unacked);
 	EXPECT_EQ(0, a.reserved[0]);

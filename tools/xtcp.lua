@@ -108,6 +108,12 @@ local function as_tcp(tvb, proto)
 	local c = tvb(16, 2):uint() + (proto - 6) % 0xffff
 
 	c = fold(c)
+	-- A sender computes ~sum, and a sum of data is never 0: the field
+	-- is 0x0000, never 0xffff, which TCP's dissector calls illegal (RFC
+	-- 1624).  Both are zero in one's complement; keep the sender's.
+	if c == 0xffff then
+		c = 0
+	end
 	data:set_index(16, math.floor(c / 256))
 	data:set_index(17, c % 256)
 	return data:tvb("xtcp as TCP")

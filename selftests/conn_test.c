@@ -353,7 +353,7 @@ TEST(sndtimeo_bounds_a_blocked_send)
 	 * partial tail segment, as in TCP), and within a few sends one
 	 * must block for SO_SNDTIMEO and fail.
 	 */
-	for (i = 0; i < 100; i++) {
+	for (i = 0; i < 500; i++) {	/* 10 s: the debug kernel on a slow machine */
 		struct xtcp_info info;
 		socklen_t il = sizeof(info);
 

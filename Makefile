@@ -145,6 +145,7 @@ dkms-uninstall: uninstall
 # DKMS in a 6.12 guest (scripts/guest-install with XTCP_DKMS=1).
 dkms-test:
 	@if [ "$$(id -u)" = 0 ]; then scripts/setup; else sudo scripts/setup; fi
+	@command -v dkms > /dev/null || { echo "dkms-test: needs dkms (apt-get install dkms)" >&2; exit 1; }
 	$(MAKE) $(BUILD)/6.12/xtcp.ko tools
 	XTCP_VM_TIMEOUT=2400 scripts/vm 6.12 $(BUILD)/dkms-test env XTCP_DKMS=1 \
 		scripts/guest-install-run; rc=$$?; cat $(BUILD)/dkms-test/output.txt; exit $$rc

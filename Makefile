@@ -37,7 +37,8 @@ LINUX_SRC = $(shell scripts/linux-src)
 CFLAGS_USER := -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare
 BUILD := build
 
-SELFTESTS := $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(wildcard selftests/*_test.c))
+SELFTESTS := $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(wildcard selftests/*_test.c)) \
+	     $(BUILD)/selftests/sockprobe
 TOOLS := $(BUILD)/tools/xtcpcat $(BUILD)/tools/xtcp-xfer $(BUILD)/tools/xtcp-bench \
 	 $(BUILD)/tools/xtcp-fuzz $(BUILD)/tools/xtcp-sysfuzz $(BUILD)/tools/xtcp-synflood \
 	 $(BUILD)/tools/xtcp-scale $(BUILD)/tools/xtcp-pkt $(BUILD)/tools/xtcp-trace $(BUILD)/tools/xtcp-stat \

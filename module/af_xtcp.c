@@ -74,6 +74,9 @@ static struct proto_ops xtcp_proto_ops __ro_after_init = {
 	.setsockopt	= xtcp_setsockopt,
 	.getsockopt	= xtcp_getsockopt,
 	.sendmsg	= xtcp_sendmsg,
+#ifdef XTCP_HAVE_SENDPAGE
+	.sendpage	= xtcp_sendpage,
+#endif
 	.recvmsg	= xtcp_recvmsg_ops,
 	.mmap		= sock_no_mmap,
 };

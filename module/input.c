@@ -476,9 +476,14 @@ static void xtcp_cong_ack(struct sock *sk, u32 ack, u32 acked)
 	switch (xs->ca_state) {
 	case XTCP_CA_RECOVERY:
 		if (!xtcp_seq_before(ack, xs->high_seq)) {
+			/*
+			 * The episode's undo stays armed: D-SACKs for its
+			 * last retransmissions come after this ACK, and
+			 * may still prove them all spurious (as TCP's
+			 * undo_marker outlives recovery).
+			 */
 			xtcp_cc_exit_recovery(&xs->cc, xs->packets_out);
 			xs->ca_state = XTCP_CA_OPEN;
-			xs->undo.active = false;
 			xtcp_rack_recovery_done(&xs->rack);
 		} else if (xs->sack_ok) {
 			/* The oldest hole was sent before what came back. */

@@ -108,6 +108,19 @@ static void xtcp_drop_empty_tail(struct sock *sk)
 	xtcp_wmem_free(sk, skb);
 }
 
+/**
+ * struct xtcp_src - where a write's bytes come from.
+ * @msg: the user's message: copied from its iterator, or with
+ *	MSG_SPLICE_PAGES its pages taken by reference.
+ * @page: or this page by reference, from @offset (sendpage).
+ * @offset: see @page.
+ */
+struct xtcp_src {
+	struct msghdr *msg;
+	struct page *page;
+	int offset;
+};
+
 /*
  * Copy up to @len of the user's bytes into the page fragment of the
  * socket (or task) and append them to @skb, as tcp_sendmsg_locked()
@@ -121,7 +134,6 @@ static int xtcp_append_frag(struct sock *sk, struct sk_buff *skb,
 			    struct msghdr *msg, size_t len)
 {
 	struct page_frag *pfrag = sk_page_frag(sk);
-	struct xtcp_sock *xs = xtcp_sk(sk);
 	int i = skb_shinfo(skb)->nr_frags;
 	bool merge;
 	int copy, err;
@@ -145,9 +157,90 @@ static int xtcp_append_frag(struct sock *sk, struct sk_buff *skb,
 		page_ref_inc(pfrag->page);
 	}
 	pfrag->offset += copy;
-	XTCP_SKB_CB(skb)->end_seq += copy;
-	xs->write_seq += copy;
 	return copy;
+}
+
+/*
+ * Append @len bytes of @page from @offset to @skb by reference, as
+ * do_tcp_sendpages() does for sendfile() and splice(): the page is
+ * shared with its owner (the page cache, a pipe), so it is marked for
+ * a checksum pass to copy it first.
+ *
+ * Return: bytes appended; 0 if @skb has no fragment slot left;
+ * -ENOBUFS without the socket's charge.
+ */
+static int xtcp_append_page(struct sock *sk, struct sk_buff *skb,
+			    struct page *page, int offset, size_t len)
+{
+	int i = skb_shinfo(skb)->nr_frags;
+	bool merge = skb_can_coalesce(skb, i, page, offset);
+
+	if (!merge && i >= MAX_SKB_FRAGS)
+		return 0;
+	if (!sk_wmem_schedule(sk, len))
+		return -ENOBUFS;
+	if (merge) {
+		skb_frag_size_add(&skb_shinfo(skb)->frags[i - 1], len);
+	} else {
+		get_page(page);
+		skb_fill_page_desc_noacc(skb, i, page, offset, len);
+	}
+	skb_shinfo(skb)->flags |= SKBFL_SHARED_FRAG;
+	skb_len_add(skb, len);
+	sk_wmem_queued_add(sk, len);
+	sk_mem_charge(sk, len);
+	return len;
+}
+
+#ifdef XTCP_HAVE_SKB_SPLICE_FROM_ITER
+/*
+ * The pages of @msg's iterator by reference (sendfile() and splice()
+ * on kernels without a sendpage op), as tcp_sendmsg_locked() takes
+ * them.  Return: as xtcp_append_page().
+ */
+static int xtcp_append_spliced(struct sock *sk, struct sk_buff *skb,
+			       struct msghdr *msg, size_t len)
+{
+	ssize_t n;
+
+	if (!sk_wmem_schedule(sk, len))
+		return -ENOBUFS;
+	n = skb_splice_from_iter(skb, &msg->msg_iter, len, sk->sk_allocation);
+	if (n == -EMSGSIZE)
+		return 0;
+	if (n < 0)
+		return n;
+	if (!(msg->msg_flags & MSG_NO_SHARED_FRAGS))
+		skb_shinfo(skb)->flags |= SKBFL_SHARED_FRAG;
+	sk_wmem_queued_add(sk, n);
+	sk_mem_charge(sk, n);
+	return n;
+}
+#endif
+
+/*
+ * The next bytes of a write into @skb: copied from the user, or pages
+ * by reference (@src->page for sendpage, or MSG_SPLICE_PAGES).
+ */
+static int xtcp_append(struct sock *sk, struct sk_buff *skb,
+		       const struct xtcp_src *src, size_t done, size_t len)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int n;
+
+	if (src->page)
+		n = xtcp_append_page(sk, skb, src->page, src->offset + done, len);
+#ifdef XTCP_HAVE_SKB_SPLICE_FROM_ITER
+	else if (src->msg->msg_flags & MSG_SPLICE_PAGES)
+		n = xtcp_append_spliced(sk, skb, src->msg, len);
+#endif
+	else
+		n = xtcp_append_frag(sk, skb, src->msg, len);
+	if (n > 0) {
+		XTCP_SKB_CB(skb)->end_seq += n;
+		xs->write_seq += n;
+	}
+	return n;
 }
 
 /*
@@ -165,28 +258,19 @@ static void xtcp_push(struct sock *sk, int flags, size_t copied)
 	__xtcp_write_xmit(sk, flags & MSG_MORE ? XTCP_XMIT_MORE : XTCP_XMIT_NAGLE);
 }
 
-/**
- * xtcp_sendmsg() - proto_ops->sendmsg.
- * @sock: the socket.
- * @msg: the data and flags (MSG_DONTWAIT, MSG_NOSIGNAL, MSG_MORE,
- *	MSG_OOB: the last byte is urgent, urgent.c).
- * @len: bytes in @msg.
- *
- * Blocks while the send buffer is full, up to SO_SNDTIMEO.
- *
- * Return: bytes queued, or -EPIPE (with SIGPIPE unless MSG_NOSIGNAL)
- * after the send side is shut, -EAGAIN, the socket's error, ...
+/*
+ * A write, the socket locked: bytes of @src up to @len, with @flags
+ * (MSG_DONTWAIT, MSG_NOSIGNAL, MSG_MORE, MSG_OOB).  Blocks while the
+ * send buffer is full, up to SO_SNDTIMEO.
  */
-int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
+static int xtcp_send_locked(struct sock *sk, const struct xtcp_src *src,
+			    size_t len, int flags)
 {
-	struct sock *sk = sock->sk;
-	int flags = msg->msg_flags;
 	size_t copied = 0;
 	bool full = false;
 	long timeo;
 	int err = 0, n;
 
-	lock_sock(sk);
 	timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
 	if (sk->sk_state != XTCP_ESTABLISHED && sk->sk_state != XTCP_CLOSE_WAIT) {
 		err = sk_stream_wait_connect(sk, &timeo);
@@ -218,9 +302,9 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 			n = skb ? 0 : -ENOBUFS;
 		}
 		if (skb)
-			n = xtcp_append_frag(sk, skb, msg,
-					     min_t(size_t, len - copied,
-						   goal - skb->len));
+			n = xtcp_append(sk, skb, src, copied,
+					min_t(size_t, len - copied,
+					      goal - skb->len));
 		if (n == -ENOBUFS) {
 			/*
 			 * No memory for the bytes (a page, or net.xtcp.mem):
@@ -249,19 +333,72 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 			__xtcp_write_xmit(sk, XTCP_XMIT_MORE);
 	}
 	xtcp_push(sk, flags, copied);
-	release_sock(sk);
 	return copied;
 
 error:
 	xtcp_drop_empty_tail(sk);
 	xtcp_push(sk, flags, copied);
 	if (copied)
-		err = copied;
-	else
-		err = sk_stream_error(sk, flags, err);
-	release_sock(sk);
-	return err;
+		return copied;
+	return sk_stream_error(sk, flags, err);
 }
+
+/**
+ * xtcp_sendmsg() - proto_ops->sendmsg.
+ * @sock: the socket.
+ * @msg: the data and flags (MSG_DONTWAIT, MSG_NOSIGNAL, MSG_MORE,
+ *	MSG_OOB: the last byte is urgent, urgent.c; MSG_SPLICE_PAGES:
+ *	the iterator's pages are taken by reference).
+ * @len: bytes in @msg.
+ *
+ * Blocks while the send buffer is full, up to SO_SNDTIMEO.
+ *
+ * Return: bytes queued, or -EPIPE (with SIGPIPE unless MSG_NOSIGNAL)
+ * after the send side is shut, -EAGAIN, the socket's error, ...
+ */
+int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
+{
+	const struct xtcp_src src = { .msg = msg };
+	struct sock *sk = sock->sk;
+	int ret;
+
+	lock_sock(sk);
+	ret = xtcp_send_locked(sk, &src, len, msg->msg_flags);
+	release_sock(sk);
+	return ret;
+}
+
+#ifdef XTCP_HAVE_SENDPAGE
+/**
+ * xtcp_sendpage() - proto_ops->sendpage (kernels before 6.5): what
+ *	sendfile() and splice() to the socket call, a page at a time.
+ * @sock: the socket.
+ * @page: the page, taken by reference (no copy).
+ * @offset: where the bytes start in it.
+ * @size: how many.
+ * @flags: as for sendmsg, and MSG_SENDPAGE_NOTLAST when more pages of
+ *	the same call follow (then no push, as with MSG_MORE).
+ *
+ * Return: as xtcp_sendmsg().
+ */
+ssize_t xtcp_sendpage(struct socket *sock, struct page *page, int offset,
+		      size_t size, int flags)
+{
+	const struct xtcp_src src = { .page = page, .offset = offset };
+	struct sock *sk = sock->sk;
+	int ret;
+
+	/* Not a page to share (slab, or no reference count): copy it. */
+	if (!sendpage_ok(page))
+		return sock_no_sendpage(sock, page, offset, size, flags);
+	if (flags & MSG_SENDPAGE_NOTLAST)
+		flags |= MSG_MORE;
+	lock_sock(sk);
+	ret = xtcp_send_locked(sk, &src, size, flags);
+	release_sock(sk);
+	return ret;
+}
+#endif
 
 /**
  * xtcp_rcv_rtt_measure() - in-order data arrived: time a window of it.

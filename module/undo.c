@@ -11,8 +11,9 @@
  * were, the lost tags are dropped (RACK finds a real loss again), and
  * the connection is open.
  *
- * Fast recovery is undone when every retransmission was D-SACKed, or at
- * its end when the ACK covering it echoes an original.  After a
+ * Fast recovery is undone when every retransmission was D-SACKed (also
+ * by D-SACKs that come after it ended), or at its end when the ACK
+ * covering it echoes an original.  After a
  * timeout (a delay spike, not a loss), on the first ACK that says so:
  * the segments the timeout was about to send again count as in flight
  * once more, so the rewound pass does not resend a window the peer
@@ -147,7 +148,9 @@ static void xtcp_undo_window(struct sock *sk, int mib)
  * @advanced: the ACK moved snd_una (a timeout is undone only by one
  *	that did, as in TCP).
  *
- * Return: true if it was undone; the connection is open.
+ * Return: true if a recovery or timeout under way was undone; the
+ * connection is open and the ACK needs nothing more.  An undo after
+ * recovery ended returns false: the ACK is then taken as any other.
  */
 bool xtcp_undo_try(struct sock *sk, const struct xtcp_opts *opts,
 		   bool advanced)
@@ -158,6 +161,12 @@ bool xtcp_undo_try(struct sock *sk, const struct xtcp_opts *opts,
 	if (!u->active)
 		return false;
 	switch (xs->ca_state) {
+	case XTCP_CA_OPEN:
+		/* Late D-SACKs after fast recovery ended (tcp_try_undo_dsack()). */
+		if (u->retrans)
+			return false;
+		xtcp_undo_window(sk, XTCP_MIB_DSACKUNDO);
+		return false;
 	case XTCP_CA_RECOVERY:
 		if (!u->retrans) {
 			xtcp_undo_window(sk, XTCP_MIB_DSACKUNDO);

@@ -535,6 +535,10 @@ int xtcp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg);
 /* stream.c */
 int xtcp_inq(const struct sock *sk);
 int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len);
+#ifdef XTCP_HAVE_SENDPAGE
+ssize_t xtcp_sendpage(struct socket *sock, struct page *page, int offset,
+		      size_t size, int flags);
+#endif
 int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len, int flags);
 void xtcp_rcv_rtt_measure(struct sock *sk);
 

@@ -5,7 +5,8 @@
  * socket spliced into a pipe and on into a file gives the stream; a
  * pipe spliced into a socket is sent; a non-blocking sendfile stops at
  * EAGAIN with nothing lost; SIOCOUTQNSD counts the bytes queued and
- * never sent, as XTCP_INFO's notsent_bytes does.
+ * never sent, as XTCP_INFO's notsent_bytes does; sendfile() takes the
+ * file's pages by reference, as TCP's does.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -248,6 +249,111 @@ TEST(sendfile_nonblocking)
 	close(file);
 	free(data);
 	free(got);
+}
+
+/*
+ * A connected pair over xa's loopback, xtcp's or (@tcp) the kernel
+ * TCP's, the receiver's buffer @rcvbuf.
+ */
+static int lo_pair(int tcp, unsigned short port, int rcvbuf, int *c, int *s)
+{
+	struct sockaddr_in sin = xtcp_addr("127.0.0.1", port);
+	int l = stream_socket_in("xa", tcp), one = 1;
+
+	if (tcp)
+		sin.sin_family = AF_INET;
+	*c = -1;
+	if (l < 0 ||
+	    setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    setsockopt(l, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf)) ||
+	    bind(l, (struct sockaddr *)&sin, sizeof(sin)) || listen(l, 1))
+		goto fail;
+	*c = stream_socket_in("xa", tcp);
+	if (*c < 0 || connect(*c, (struct sockaddr *)&sin, sizeof(sin)))
+		goto fail;
+	*s = accept(l, NULL, NULL);
+	close(l);
+	return *s < 0 ? -1 : 0;
+fail:
+	if (*c >= 0)
+		close(*c);
+	if (l >= 0)
+		close(l);
+	return -1;
+}
+
+/*
+ * sendfile() of 256 KB of 'A's to a reader that does not read, until
+ * the buffers are full; then the file is rewritten with 'B's, and the
+ * reader takes everything.  Return the count of 'B's received, or -1
+ * if the stream is not 'A's then 'B's or not whole.  A 'B' is a byte
+ * that stayed the file's page all the way: in the sender's queue, and
+ * over loopback in the receiver's too (it gets the sender's skbs).
+ * A copy anywhere on the way would have kept the 'A'.
+ */
+static long sent_pages_follow_file(int tcp, unsigned short port)
+{
+	const size_t want = 256 << 10;
+	unsigned char *buf = malloc(want), *got = malloc(want);
+	size_t sent = 0, i;
+	long bs = -1;
+	off_t off = 0;
+	int c = -1, s = -1, file = -1;
+	char path[] = "/tmp/xtcp-follow-XXXXXX";
+
+	if (!buf || !got)
+		goto out;
+	file = mkstemp(path);
+	if (file < 0)
+		goto out;
+	unlink(path);
+	memset(buf, 'A', want);
+	if (write(file, buf, want) != (ssize_t)want ||
+	    lo_pair(tcp, port, 4096, &c, &s) ||
+	    fcntl(c, F_SETFL, fcntl(c, F_GETFL) | O_NONBLOCK))
+		goto out;
+	while (sent < want) {
+		ssize_t n = sendfile(c, file, &off, want - sent);
+
+		if (n <= 0)
+			break;
+		sent += n;
+	}
+	usleep(300000);		/* the window is shut; nothing moves */
+	memset(buf, 'B', want);
+	if (pwrite(file, buf, want, 0) != (ssize_t)want ||
+	    recv_exact(s, got, sent))
+		goto out;
+	for (i = 0; i < sent && got[i] == 'A'; i++)
+		;
+	bs = sent - i;
+	for (; i < sent; i++)
+		if (got[i] != 'B')
+			bs = -1;
+	fprintf(stderr, "# %s: sendfile queued %zu bytes, %ld came as rewritten\n",
+		tcp ? "tcp" : "xtcp", sent, bs);
+out:
+	if (c >= 0)
+		close(c);
+	if (s >= 0)
+		close(s);
+	if (file >= 0)
+		close(file);
+	free(buf);
+	free(got);
+	return bs;
+}
+
+/*
+ * By reference, not copied: what sendfile() queued changes with the
+ * file, as with TCP (which shares the pages when the route does
+ * scatter-gather, as loopback does; xtcp always does).  6.1's generic
+ * sock_no_sendpage() copied: no 'B' came.
+ */
+TEST(sendfile_shares_the_file_pages)
+{
+	EXPECT_LT(0, sent_pages_follow_file(1, 7635));
+	EXPECT_LT(0, sent_pages_follow_file(0, 7636));
 }
 
 /* SIOCOUTQNSD: 0 once all is sent; EINVAL on a listener, as TCP. */

@@ -279,8 +279,8 @@ TEST(switching_algorithm_mid_transfer_keeps_every_byte)
 	ASSERT_NE(NULL, in);
 	fill(out, len, 11);
 	ASSERT_EQ(0, pair(8303, &cli, &srv));
-	ASSERT_EQ(0, ns_sh("xa", "tc qdisc replace dev va root netem loss 2%"));
-	ASSERT_EQ(0, ns_sh("xb", "tc qdisc replace dev vb root netem loss 2%"));
+	ASSERT_EQ(0, ns_qdisc("xa", "netem loss 2%"));
+	ASSERT_EQ(0, ns_qdisc("xb", "netem loss 2%"));
 	s.fd = srv;
 	ASSERT_EQ(0, pthread_create(&thr, NULL, sink_run, &s));
 	for (off = 0; off < len; off += step) {
@@ -297,8 +297,8 @@ TEST(switching_algorithm_mid_transfer_keeps_every_byte)
 		prev = info.total_retrans;
 	}
 	pthread_join(thr, NULL);
-	ns_sh("xa", "tc qdisc del dev va root");
-	ns_sh("xb", "tc qdisc del dev vb root");
+	ns_qdisc_del("xa");
+	ns_qdisc_del("xb");
 	TH_LOG("segments resent under cubic %u, under reno %u", retrans[0], retrans[1]);
 	ASSERT_EQ((ssize_t)len, s.got);
 	ASSERT_EQ(0, memcmp(out, in, len));

@@ -497,8 +497,8 @@ FIXTURE_SETUP(tw)
 
 FIXTURE_TEARDOWN(tw)
 {
-	ns_sh("xa", "tc qdisc del dev va root 2>/dev/null");
-	ns_sh("xb", "tc qdisc del dev vb root 2>/dev/null");
+	ns_qdisc_del("xa");
+	ns_qdisc_del("xb");
 	ns_sysctl("xa", "tw_timeout_ms", "60000");
 	ns_sysctl("xb", "tw_timeout_ms", "60000");
 }
@@ -553,8 +553,8 @@ TEST_F_TIMEOUT(tw, simultaneous_close, 120)
 	ASSERT_EQ(0, pair(7120, &c, &s));
 	cport = peer_port(s);
 	/* 100 ms each way: both FINs are in flight before either lands. */
-	ASSERT_EQ(0, ns_sh("xa", "tc qdisc replace dev va root netem delay 100ms"));
-	ASSERT_EQ(0, ns_sh("xb", "tc qdisc replace dev vb root netem delay 100ms"));
+	ASSERT_EQ(0, ns_qdisc("xa", "netem delay 100ms"));
+	ASSERT_EQ(0, ns_qdisc("xb", "netem delay 100ms"));
 	shutdown(c, SHUT_WR);
 	shutdown(s, SHUT_WR);
 	EXPECT_EQ(0, wait_state("xa", cport, 7120, "TIME_WAIT", 5));
@@ -562,8 +562,8 @@ TEST_F_TIMEOUT(tw, simultaneous_close, 120)
 	TH_LOG("client %s, server %s, CLOSING passed: client %ld",
 	       proc_state("xa", cport, 7120), proc_state("xb", 7120, cport),
 	       ns_counter("xa", "TimeWaits"));
-	ns_sh("xa", "tc qdisc del dev va root");
-	ns_sh("xb", "tc qdisc del dev vb root");
+	ns_qdisc_del("xa");
+	ns_qdisc_del("xb");
 	close(c);
 	close(s);
 }
@@ -595,14 +595,14 @@ TEST(simultaneous_open)
 	setsockopt(b, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	ASSERT_EQ(0, xtcp_bind(a.fd, CLIENT_IP, 7121));
 	ASSERT_EQ(0, xtcp_bind(b, SERVER_IP, 7122));
-	ASSERT_EQ(0, ns_sh("xa", "tc qdisc replace dev va root netem delay 1000ms"));
+	ASSERT_EQ(0, ns_qdisc("xa", "netem delay 1000ms"));
 	ASSERT_EQ(0, pthread_create(&t, NULL, simopen_connect, &a));
 	/* a's SYN is on its (delayed) way before b sends its own. */
 	EXPECT_EQ(0, wait_state("xa", 7121, 7122, "SYN_SENT", 5));
 	EXPECT_EQ(0, connect_to(b, CLIENT_IP, 7121));
 	pthread_join(t, NULL);
 	EXPECT_EQ(0, a.err);
-	ns_sh("xa", "tc qdisc del dev va root 2>/dev/null");
+	ns_qdisc_del("xa");
 	EXPECT_EQ(2, send(a.fd, "hi", 2, MSG_NOSIGNAL));
 	EXPECT_EQ(2, recv(b, buf, 2, MSG_WAITALL));
 	EXPECT_STREQ("ESTABLISHED", proc_state("xa", 7121, 7122));

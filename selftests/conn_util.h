@@ -18,6 +18,7 @@
 #include <netinet/ip.h>
 #include <netinet/tcp.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 
 #include "xtcp_util.h"
 
@@ -70,7 +71,11 @@ static inline int stream_socket_in(const char *ns, int tcp)
 	return s;
 }
 
-/* Run a shell command inside @ns (sysctls, tc). */
+/*
+ * Run a shell command inside @ns.  Four execs (sh, ip, sh, the
+ * command), each of which costs seconds on the debug kernel: for one
+ * command ns_run() is cheaper.
+ */
 static inline int ns_sh(const char *ns, const char *cmd)
 {
 	char buf[512];
@@ -80,18 +85,146 @@ static inline int ns_sh(const char *ns, const char *cmd)
 }
 
 /*
- * Write net.xtcp.@name in @ns, from this thread (/proc/sys/net is the
- * opener's namespace's): no shell, which takes seconds on the debug
- * kernel.  Return 0, or -1 as a failed command would.
+ * Run one command inside @ns without a shell: the words of @cmd, split
+ * at spaces (no quoting), executed in a child that has joined @ns; its
+ * standard output discarded, its errors shown.
+ * Return: 0 when the command exited 0, else non-zero.
  */
-static inline int ns_sysctl(const char *ns, const char *name, const char *val)
+static inline int ns_run(const char *ns, const char *cmd)
+{
+	char buf[256], *argv[24], *save = NULL, *w;
+	int n = 0, status, null;
+	pid_t pid;
+
+	snprintf(buf, sizeof(buf), "%s", cmd);
+	for (w = strtok_r(buf, " ", &save); w && n < 23; w = strtok_r(NULL, " ", &save))
+		argv[n++] = w;
+	argv[n] = NULL;
+	if (!n)
+		return -1;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		null = open("/dev/null", O_WRONLY);
+		if (null >= 0)
+			dup2(null, STDOUT_FILENO);
+		if (ns_enter(ns))
+			_exit(126);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/*
+ * Run "ip [-n @ns] -batch -" (@ns NULL: this namespace) on @cmds, one
+ * ip command per line without the "ip": the first that fails ends it,
+ * with ip's message.  With @force, failures are passed over.
+ * Return: 0 when every command succeeded, else non-zero.
+ */
+static inline int ip_batch(const char *ns, const char *cmds, int force)
+{
+	char *argv[8] = { "ip" };
+	size_t len = strlen(cmds), off = 0;
+	int fds[2], status, n = 1;
+	ssize_t w;
+	pid_t pid;
+
+	if (ns) {
+		argv[n++] = "-n";
+		argv[n++] = (char *)ns;
+	}
+	if (force)
+		argv[n++] = "-force";
+	argv[n++] = "-batch";
+	argv[n++] = "-";
+	argv[n] = NULL;
+	if (pipe(fds))
+		return -1;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (!pid) {
+		dup2(fds[0], STDIN_FILENO);
+		close(fds[0]);
+		close(fds[1]);
+		execvp("ip", argv);
+		_exit(127);
+	}
+	close(fds[0]);
+	while (off < len && (w = write(fds[1], cmds + off, len - off)) > 0)
+		off += w;
+	close(fds[1]);
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/*
+ * The veth end of @ns, and which of them have a root qdisc a test set
+ * (this test's process: the harness runs a test and its teardown in
+ * one child), so that teardowns remove only what was set.
+ */
+static unsigned int ns_qdisc_set;
+
+static inline const char *ns_dev(const char *ns)
+{
+	return strcmp(ns, "xa") ? "vb" : "va";
+}
+
+static inline unsigned int ns_bit(const char *ns)
+{
+	return strcmp(ns, "xa") ? 2 : 1;
+}
+
+/* Note a root qdisc set on @ns's veth by other means (ns_sh()). */
+static inline void ns_qdisc_note(const char *ns)
+{
+	ns_qdisc_set |= ns_bit(ns);
+}
+
+/* Replace the root qdisc of @ns's veth by @qdisc ("netem loss 2%"). */
+static inline int ns_qdisc(const char *ns, const char *qdisc)
+{
+	char cmd[192];
+
+	snprintf(cmd, sizeof(cmd), "tc qdisc replace dev %s root %s", ns_dev(ns), qdisc);
+	ns_qdisc_note(ns);
+	return ns_run(ns, cmd);
+}
+
+/* Back to the default root qdisc, if a test set one. */
+static inline int ns_qdisc_del(const char *ns)
+{
+	char cmd[64];
+
+	if (!(ns_qdisc_set & ns_bit(ns)))
+		return 0;
+	ns_qdisc_set &= ~ns_bit(ns);
+	snprintf(cmd, sizeof(cmd), "tc qdisc del dev %s root", ns_dev(ns));
+	return ns_run(ns, cmd);
+}
+
+/*
+ * Write @val to the /proc/sys file @path in @ns, from this thread
+ * (/proc/sys/net is the opener's namespace's): no shell, which takes
+ * seconds on the debug kernel.  Return 0, or -1 as a failed command
+ * would.
+ */
+static inline int ns_write(const char *ns, const char *path, const char *val)
 {
 	int self = open("/proc/thread-self/ns/net", O_RDONLY), fd = -1, err = -1;
-	char path[128];
 
 	if (self < 0)
 		return -1;
-	snprintf(path, sizeof(path), "/proc/sys/net/xtcp/%s", name);
 	if (!ns_enter(ns))
 		fd = open(path, O_WRONLY);
 	setns(self, CLONE_NEWNET);
@@ -103,6 +236,15 @@ static inline int ns_sysctl(const char *ns, const char *name, const char *val)
 	if (close(fd))
 		err = -1;
 	return err;
+}
+
+/* Write net.xtcp.@name in @ns. */
+static inline int ns_sysctl(const char *ns, const char *name, const char *val)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/proc/sys/net/xtcp/%s", name);
+	return ns_write(ns, path, val);
 }
 
 static inline int listener(unsigned short port, int backlog)

@@ -505,7 +505,7 @@ TEST(dump_every_state)
 	close(raw);
 
 	/* No ASSERT until the qdisc is gone: it would outlive the test. */
-	EXPECT_EQ(0, ns_sh("xb", "tc qdisc replace dev vb root netem loss 100%"));
+	EXPECT_EQ(0, ns_qdisc("xb", "netem loss 100%"));
 	EXPECT_EQ(0, shutdown(cd, SHUT_WR));	/* reaches sd; its ACK is lost */
 	EXPECT_EQ(0, wait_state("xb", 7700, xtcp_local_port(cd), "CLOSE_WAIT", 5));
 	EXPECT_EQ(0, shutdown(sd, SHUT_WR));	/* LAST_ACK: the FIN is lost */
@@ -516,7 +516,7 @@ TEST(dump_every_state)
 	n = dump_vs_proc("xa", ALL_STATES, a, &bad_a) ?:
 	    dump_vs_proc("xb", ALL_STATES, b, &bad_b);
 	if (n)
-		ns_sh("xb", "tc qdisc del dev vb root");
+		ns_qdisc_del("xb");
 	ASSERT_EQ(0, n);
 	EXPECT_EQ(0, bad_a);
 	EXPECT_EQ(0, bad_b);
@@ -534,18 +534,20 @@ TEST(dump_every_state)
 	EXPECT_EQ(0, info_matches(l, find(b, XTCP_LISTEN, 7700, 0), true));
 	pd = xtcp_local_port(cd);
 	pe = xtcp_local_port(ce);
-	ns_sh("xb", "tc qdisc del dev vb root");
-	/*
-	 * The lost FINs are resent: cd and ce settle in TIME_WAIT.  Wait
-	 * for that, so that the filters below count entries that stay.
-	 */
-	EXPECT_EQ(0, wait_state("xa", pd, 7700, "TIME_WAIT", 30));
-	EXPECT_EQ(0, wait_state("xa", pe, 7700, "TIME_WAIT", 30));
+	ns_qdisc_del("xb");
 	{
-		/* c3's: older ones may expire before the lookup. */
-		const struct dentry *tw = find(a, XTCP_TIME_WAIT, p3, 7700);
-		const struct dentry *rq = find(b, XTCP_SYN_RECV, 7700, 7703);
+		const struct dentry *tw, *rq;
 
+		/*
+		 * The lost FINs are resent: cd and ce settle in TIME_WAIT.
+		 * Wait for that, so that the filters below count entries
+		 * that stay.
+		 */
+		EXPECT_EQ(0, wait_state("xa", pd, 7700, "TIME_WAIT", 30));
+		EXPECT_EQ(0, wait_state("xa", pe, 7700, "TIME_WAIT", 30));
+		/* c3's: older ones may expire before the lookup. */
+		tw = find(a, XTCP_TIME_WAIT, p3, 7700);
+		rq = find(b, XTCP_SYN_RECV, 7700, 7703);
 		ASSERT_NE(NULL, tw);
 		EXPECT_EQ(3, tw->r.idiag_timer);
 		EXPECT_GT(tw->r.idiag_expires, 0);

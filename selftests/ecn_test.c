@@ -51,7 +51,7 @@ FIXTURE_TEARDOWN(ecn)
 		close(self->srv);
 	ns_sysctl("xa", "ecn", "2");
 	ns_sysctl("xb", "ecn", "2");
-	ns_sh("xa", "tc qdisc del dev va root 2>/dev/null");
+	ns_qdisc_del("xa");
 }
 
 /* Client in xa with net.xtcp.ecn @c, server in xb with @s. */
@@ -143,7 +143,7 @@ static int marked_transfer(int ecn, unsigned short port, struct run *r)
 	    pair(port, &cli, &srv))
 		goto out;
 	fill(out, len, port);
-	if (ns_sh("xa", "tc qdisc replace dev va root netem loss 3% ecn"))
+	if (ns_qdisc("xa", "netem loss 3% ecn"))
 		goto close;
 	s.fd = srv;
 	if (pthread_create(&thr, NULL, sink_run, &s))
@@ -155,7 +155,7 @@ static int marked_transfer(int ecn, unsigned short port, struct run *r)
 	r->intact = s.got == (ssize_t)len && !memcmp(out, in, len);
 	err = 0;
 close:
-	ns_sh("xa", "tc qdisc del dev va root");
+	ns_qdisc_del("xa");
 	close(cli);
 	close(srv);
 out:

@@ -357,7 +357,7 @@ TEST_F(mem, mem_sysctl_validates)
 	ASSERT_EQ(0, mem_sysctl(now, sizeof(now), NULL));
 	EXPECT_STREQ(self->saved, now);
 	/* As tcp_mem, in the initial namespace only. */
-	EXPECT_NE(0, ns_sh("xa", "test -e " MEM_SYSCTL));
+	EXPECT_NE(0, ns_run("xa", "test -e " MEM_SYSCTL));
 }
 
 #define CG_ROOT "/sys/fs/cgroup"

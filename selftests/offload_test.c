@@ -183,13 +183,18 @@ FIXTURE_SETUP(off)
 	self->srv = -1;
 }
 
+/* Whether a test turned vb's GRO on (its process's; see ns_qdisc_set). */
+static bool gro_changed;
+
 FIXTURE_TEARDOWN(off)
 {
 	if (self->cli >= 0)
 		close(self->cli);
 	if (self->srv >= 0)
 		close(self->srv);
-	ns_sh("xb", "ethtool -K vb gro off >/dev/null; tc qdisc del dev vb root 2>/dev/null");
+	if (gro_changed)
+		ns_run("xb", "ethtool -K vb gro off");
+	ns_qdisc_del("xb");
 }
 
 /*
@@ -203,13 +208,14 @@ TEST_F_TIMEOUT(off, gro_merges_software_cut_segments, 300)
 	long csum = ns_counter("xb", "InCsumErrors");
 	struct capture c;
 
-	ASSERT_EQ(0, ns_sh("xb", "ethtool -K vb gro off >/dev/null"));
+	gro_changed = true;
+	ASSERT_EQ(0, ns_run("xb", "ethtool -K vb gro off"));
 	ASSERT_EQ(0, captured_transfer(7601, len, &c));
 	TH_LOG("gro off: %ld packets, largest %ld", c.packets, c.max_len);
 	EXPECT_GT(c.packets, (long)(len / 1448));
 	EXPECT_LE(c.max_len, 1500);
 
-	ASSERT_EQ(0, ns_sh("xb", "ethtool -K vb gro on >/dev/null"));
+	ASSERT_EQ(0, ns_run("xb", "ethtool -K vb gro on"));
 	ASSERT_EQ(0, captured_transfer(7602, len, &c));
 	TH_LOG("gro on: %ld packets, largest %ld, %ld over the MTU",
 	       c.packets, c.max_len, c.over_mtu);
@@ -247,7 +253,7 @@ TEST_F_TIMEOUT(off, small_segments_coalesce_in_receive_queue, 300)
 	 * The ACKs are slowed, so that the sender still holds each skb
 	 * (the clone's other half) when the next arrives.
 	 */
-	ASSERT_EQ(0, ns_sh("xb", "tc qdisc replace dev vb root netem delay 100ms"));
+	ASSERT_EQ(0, ns_qdisc("xb", "netem delay 100ms"));
 	ASSERT_EQ(0, pair(7603, &self->cli, &self->srv));
 	ASSERT_EQ(0, setsockopt(self->cli, SOL_XTCP, XTCP_NODELAY, &one, sizeof(one)));
 	memset(buf, 'c', sizeof(buf));

@@ -134,9 +134,6 @@ FIXTURE_SETUP(net)
 	self->srv = -1;
 }
 
-#define XA_RESET "tc qdisc del dev va root 2>/dev/null; cd /proc/sys/net/xtcp && echo 1 > window_scaling && echo 1 > rack && echo 1 > frto && echo 7200 > keepalive_time && echo 75 > keepalive_intvl && echo 10 > keepalive_probes"
-#define XB_RESET "tc qdisc del dev vb root 2>/dev/null; cd /proc/sys/net/xtcp && echo 1 > window_scaling && echo 1 > timestamps && echo 1 > sack"
-
 /* Undo what a test changed in the shared namespaces. */
 FIXTURE_TEARDOWN(net)
 {
@@ -144,9 +141,17 @@ FIXTURE_TEARDOWN(net)
 		close(self->cli);
 	if (self->srv >= 0)
 		close(self->srv);
-	/* One shell per namespace: each costs seconds on the debug kernel. */
-	ns_sh("xa", XA_RESET);
-	ns_sh("xb", XB_RESET);
+	ns_qdisc_del("xa");
+	ns_qdisc_del("xb");
+	ns_sysctl("xa", "window_scaling", "1");
+	ns_sysctl("xa", "rack", "1");
+	ns_sysctl("xa", "frto", "1");
+	ns_sysctl("xa", "keepalive_time", "7200");
+	ns_sysctl("xa", "keepalive_intvl", "75");
+	ns_sysctl("xa", "keepalive_probes", "10");
+	ns_sysctl("xb", "window_scaling", "1");
+	ns_sysctl("xb", "timestamps", "1");
+	ns_sysctl("xb", "sack", "1");
 }
 
 TEST_F_TIMEOUT(net, sockopt_values_and_errors, 300)
@@ -511,7 +516,7 @@ TEST_F_TIMEOUT(net, reordering_fills_the_ofo_queue, 300)
 {
 	long ofo = ns_counter("xb", "OfoQueued");
 
-	ASSERT_EQ(0, ns_sh("xa", "tc qdisc replace dev va root netem delay 2ms reorder 75% 50%"));
+	ASSERT_EQ(0, ns_qdisc("xa", "netem delay 2ms reorder 75% 50%"));
 	ASSERT_EQ(0, pair(7306, &self->cli, &self->srv));
 	ASSERT_EQ(0, transfer(self->cli, self->srv, sized(2 << 20), 3));
 	EXPECT_GT(ns_counter("xb", "OfoQueued"), ofo);
@@ -524,7 +529,7 @@ TEST_F_TIMEOUT(net, loss_is_repaired_by_fast_retransmit, 300)
 	long rt = ns_counter("xa", "RetransSegs");
 	struct xtcp_info a;
 
-	ASSERT_EQ(0, ns_sh("xa", "tc qdisc replace dev va root netem loss 2%"));
+	ASSERT_EQ(0, ns_qdisc("xa", "netem loss 2%"));
 	ASSERT_EQ(0, pair(7307, &self->cli, &self->srv));
 	ASSERT_EQ(0, transfer(self->cli, self->srv, sized(4 << 20), 4));
 	a = info_of(self->cli);
@@ -548,7 +553,7 @@ TEST_F_TIMEOUT(net, sack_negotiated_and_recovers_loss, 300)
 	long reneged = ns_counter("xa", "SACKReneging") + ns_counter("xb", "SACKReneging");
 	struct xtcp_info a, b;
 
-	ASSERT_EQ(0, ns_sh("xa", "tc qdisc replace dev va root netem loss 3%"));
+	ASSERT_EQ(0, ns_qdisc("xa", "netem loss 3%"));
 	ASSERT_EQ(0, pair(7330, &self->cli, &self->srv));
 	ASSERT_EQ(0, transfer(self->cli, self->srv, sized(4 << 20), 5));
 	a = info_of(self->cli);
@@ -586,7 +591,7 @@ TEST_F_TIMEOUT(net, rack_finds_lost_retransmissions, 300)
 	long to = ns_counter("xa", "Timeouts"), to_rack, to_dupthresh;
 	struct xtcp_info a;
 
-	ASSERT_EQ(0, ns_sh("xa", "tc qdisc replace dev va root netem loss 8%"));
+	ASSERT_EQ(0, ns_qdisc("xa", "netem loss 8%"));
 	ASSERT_EQ(0, pair(7332, &self->cli, &self->srv));
 	ASSERT_EQ(0, transfer(self->cli, self->srv, sized(2 << 20), 7));
 	a = wait_acked(self->cli);
@@ -618,7 +623,7 @@ TEST_F_TIMEOUT(net, duplicates_reported_by_dsack, 300)
 	long sent = ns_counter("xb", "DSACKSent");
 	long recv = ns_counter("xa", "DSACKRecv");
 
-	ASSERT_EQ(0, ns_sh("xa", "tc qdisc replace dev va root netem duplicate 5%"));
+	ASSERT_EQ(0, ns_qdisc("xa", "netem duplicate 5%"));
 	ASSERT_EQ(0, pair(7331, &self->cli, &self->srv));
 	ASSERT_EQ(0, transfer(self->cli, self->srv, sized(2 << 20), 6));
 	EXPECT_GT(ns_counter("xb", "DSACKSent"), sent);
@@ -633,7 +638,7 @@ TEST_F_TIMEOUT(net, no_sack_when_peer_declines, 300)
 	struct xtcp_info a, b;
 
 	ASSERT_EQ(0, ns_sysctl("xb", "sack", "0"));
-	ASSERT_EQ(0, ns_sh("xa", "tc qdisc replace dev va root netem loss 2%"));
+	ASSERT_EQ(0, ns_qdisc("xa", "netem loss 2%"));
 	ASSERT_EQ(0, pair(7332, &self->cli, &self->srv));
 	ASSERT_EQ(0, transfer(self->cli, self->srv, sized(2 << 20), 7));
 	a = info_of(self->cli);
@@ -716,7 +721,7 @@ TEST_F_TIMEOUT(net, keepalive_sysctls_detect_a_cut_link, 300)
 	ASSERT_EQ(0, ns_sysctl("xa", "keepalive_intvl", "1"));
 	ASSERT_EQ(0, ns_sysctl("xa", "keepalive_probes", "3"));
 	ASSERT_EQ(0, pair(7310, &self->cli, &self->srv));
-	ASSERT_EQ(0, ns_sh("xa", "tc qdisc replace dev va root netem loss 100%"));
+	ASSERT_EQ(0, ns_qdisc("xa", "netem loss 100%"));
 	ASSERT_EQ(0, setsockopt(self->cli, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one)));
 	t0 = now_s();
 	/* Idle 1 s, then 3 unanswered probes 1 s apart: dropped at ~4 s. */
@@ -735,7 +740,7 @@ TEST_F_TIMEOUT(net, user_timeout_bounds_unacked_data, 300)
 
 	ASSERT_EQ(0, pair(7311, &self->cli, &self->srv));
 	ASSERT_EQ(0, set_int(self->cli, XTCP_USER_TIMEOUT, 1500));
-	ASSERT_EQ(0, ns_sh("xa", "tc qdisc replace dev va root netem loss 100%"));
+	ASSERT_EQ(0, ns_qdisc("xa", "netem loss 100%"));
 	t0 = now_s();
 	ASSERT_EQ(1000, send(self->cli, buf, sizeof(buf), 0));
 	/* retries2 alone would take minutes; the user timeout 1.5 s. */
@@ -754,7 +759,7 @@ TEST_F_TIMEOUT(net, rto_backs_off_then_recovers, 300)
 
 	ASSERT_EQ(0, pair(7312, &self->cli, &self->srv));
 	ASSERT_EQ(0, transfer(self->cli, self->srv, 100000, 6));
-	ASSERT_EQ(0, ns_sh("xa", "tc qdisc replace dev va root netem loss 100%"));
+	ASSERT_EQ(0, ns_qdisc("xa", "netem loss 100%"));
 	ASSERT_EQ(1000, send(self->cli, buf, sizeof(buf), 0));
 	usleep(1700000);
 	a = info_of(self->cli);
@@ -765,7 +770,7 @@ TEST_F_TIMEOUT(net, rto_backs_off_then_recovers, 300)
 	EXPECT_EQ(XTCP_CA_LOSS, a.ca_state);
 	EXPECT_EQ(1, a.snd_cwnd);
 	EXPECT_GT(ns_counter("xa", "Timeouts"), to);
-	ASSERT_EQ(0, ns_sh("xa", "tc qdisc del dev va root"));
+	ASSERT_EQ(0, ns_qdisc_del("xa"));
 	EXPECT_EQ(1000, recv_all(self->srv, buf, sizeof(buf)));
 	usleep(300000);
 	a = info_of(self->cli);
@@ -798,10 +803,10 @@ TEST_F_TIMEOUT(net, frto_undoes_timeouts_that_lost_only_acks, 300)
 
 		ASSERT_EQ(0, ns_sysctl("xa", "frto", frto ? "1" : "0"));
 		ASSERT_EQ(0, pair(7340 + frto, &self->cli, &self->srv));
-		ASSERT_EQ(0, ns_sh("xb", "tc qdisc replace dev vb root netem loss 100%"));
+		ASSERT_EQ(0, ns_qdisc("xb", "netem loss 100%"));
 		ASSERT_EQ((ssize_t)sizeof(want), send_all(self->cli, want, sizeof(want)));
 		usleep(1200000);
-		ASSERT_EQ(0, ns_sh("xb", "tc qdisc del dev vb root"));
+		ASSERT_EQ(0, ns_qdisc_del("xb"));
 		ASSERT_EQ((ssize_t)sizeof(got), recv_all(self->srv, got, sizeof(got)));
 		ASSERT_EQ(0, memcmp(want, got, sizeof(want)));
 		a = wait_acked(self->cli);

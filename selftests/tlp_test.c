@@ -46,7 +46,7 @@ FIXTURE_TEARDOWN(tlp)
 	if (self->srv >= 0)
 		close(self->srv);
 	ns_sysctl("xb", "tlp", "0");
-	ns_sh("xb", "tc qdisc del dev vb root 2>/dev/null");
+	ns_qdisc_del("xb");
 }
 
 struct counts {
@@ -112,6 +112,7 @@ TEST_F(tlp, lost_responses_repaired_by_probes_not_timeouts)
 {
 	struct counts with, without;
 
+	ns_qdisc_note("xb");
 	if (ns_sh("xb", DROP_PSH " 2>/dev/null"))
 		SKIP(return, "no u32 classifier or gact action in this kernel");
 	ASSERT_EQ(0, lossy_rounds(_metadata, 1, 8501, &with));
